@@ -1,0 +1,42 @@
+import MindbeatCore
+
+extension Commands {
+    static let initialise = Command(
+        ["init"], group: .accounts,
+        summary: "create the database and its first account, and log in",
+        discussion: """
+            Creates the mindbeat database (mode 0600, in a directory created 0700) and its \
+            first account: a coach with the admin right. That account is logged in at once. \
+            Refused when the database already has accounts.
+            """,
+        options: [
+            .value("name", "NAME", .name, "your name, as members see it"),
+            .value("email", "EMAIL", .email, "your email address, which you log in with"),
+            CommonOptions.passwordStdin,
+        ],
+        examples: [
+            ("mindbeat init --name 'Ann Coach' --email ann@example.com", "create the database, asking for a password"),
+            ("printf '%s\\n' \"$PW\" | mindbeat init --name Ann --email ann@example.com --password-stdin", "the same, from a script"),
+        ],
+        needsLogin: false
+    ) { context, arguments in
+        guard let name = arguments.string("name") else { throw MindbeatError.usage("give your name: --name NAME") }
+        guard let email = arguments.string("email") else { throw MindbeatError.usage("give your email: --email EMAIL") }
+        let password = try context.readPassword(fromStdin: arguments.flag("password-stdin"), confirm: true)
+        let hash = try Secrets.hashPassword(password)
+        let path = try context.databasePath()
+        let (store, created) = try Store.create(path: path)
+        let mindbeat = Mindbeat(store: store, clock: context.clock, zone: context.zone)
+        let account: Account
+        let token: String
+        do {
+            (account, token) = try mindbeat.initialise(name: name, email: email, passwordHash: hash)
+        } catch {
+            if created { Store.removeDatabaseFiles(path) }
+            throw error
+        }
+        try context.saveToken(token, for: store)
+        context.out.line("Created \(path) and logged in as \(account.label), a coach with the admin right.")
+        context.out.line("Next: add a member with mindbeat users add --role member --name NAME --email EMAIL")
+    }
+}

@@ -1,0 +1,216 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import MindbeatCore
+
+/// Everything a command may touch of the outside world: the environment, the
+/// standard streams, the clock and the zone. Handlers receive it; nothing else
+/// in mindbeat reads the environment.
+final class Context {
+    let environment: [String: String]
+    let out: Output
+    let err: Diagnostics
+    let clock: any Clock
+    let zone: any LocalZone
+    let stdinFD: Int32
+    /// `--db`, if given.
+    var databaseOverride: String?
+
+    init(environment: [String: String], stdin: Int32, stdout: Int32, stderr: Int32, clock: any Clock, zone: any LocalZone) {
+        self.environment = environment
+        self.out = Output(fd: stdout)
+        self.err = Diagnostics(fd: stderr)
+        self.clock = clock
+        self.zone = zone
+        self.stdinFD = stdin
+    }
+
+    var now: Instant { clock.now() }
+    var stdinIsTerminal: Bool { isatty(stdinFD) == 1 }
+    var stdoutIsTerminal: Bool { isatty(1) == 1 }
+
+    /// Colour only on a terminal, and never with NO_COLOR set.
+    var usesColor: Bool { stdoutIsTerminal && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb" }
+
+    func warn(_ text: String) { err.line(text) }
+
+    // MARK: Files
+
+    /// The user's home directory, from `$HOME` or the password database.
+    var home: String? {
+        if let home = environment["HOME"], home.hasPrefix("/") { return home }
+        guard let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir else { return nil }
+        return String(cString: dir)
+    }
+
+    /// An XDG base directory: the variable if absolute, else `~/fallback`.
+    func xdg(_ variable: String, fallback: String) throws -> String {
+        if let value = environment[variable], value.hasPrefix("/") { return value }
+        guard let home else {
+            throw MindbeatError.usage("cannot tell where your files go: set HOME or \(variable)")
+        }
+        return home + "/" + fallback
+    }
+
+    /// `--db`, else `MINDBEAT_DB`, else `$XDG_DATA_HOME/mindbeat/mindbeat.db`.
+    func databasePath() throws -> String {
+        if let path = databaseOverride { return path }
+        if let path = environment["MINDBEAT_DB"], !path.isEmpty { return path }
+        return try xdg("XDG_DATA_HOME", fallback: ".local/share") + "/mindbeat/mindbeat.db"
+    }
+
+    /// The rules over the existing database.
+    func openMindbeat() throws -> Mindbeat {
+        Mindbeat(store: try Store.open(path: try databasePath()), clock: clock, zone: zone)
+    }
+
+    // MARK: Login tokens
+
+    /// Where the login token for a database is kept.
+    func tokenFile(for store: Store) throws -> (directory: String, file: String) {
+        let directory = try xdg("XDG_STATE_HOME", fallback: ".local/state") + "/mindbeat"
+        return (directory, directory + "/" + store.installID + ".token")
+    }
+
+    /// `MINDBEAT_TOKEN`, else the stored token for this database.
+    func token(for store: Store) -> String? {
+        if let token = environment["MINDBEAT_TOKEN"], !token.isEmpty { return token }
+        guard let path = try? tokenFile(for: store).file else { return nil }
+        guard let text = try? readFile(path, limit: 4096) else { return nil }
+        let token = Values.trimWhitespace(text)
+        return token.isEmpty ? nil : token
+    }
+
+    /// Stores a login token in a 0600 file in a 0700 directory, replacing the
+    /// previous one atomically.
+    func saveToken(_ token: String, for store: Store) throws {
+        let (directory, file) = try tokenFile(for: store)
+        do {
+            try Store.makeDirectory(directory)
+        } catch {
+            throw MindbeatError.io("cannot create \(directory) for your login")
+        }
+        chmod(directory, 0o700)
+        let temporary = file + ".\(getpid()).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw MindbeatError.io("cannot write your login to \(file): \(String(cString: strerror(errno)))") }
+        fchmod(fd, 0o600)
+        let bytes = Array((token + "\n").utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard written == bytes.count, synced, rename(temporary, file) == 0 else {
+            unlink(temporary)
+            throw MindbeatError.io("cannot write your login to \(file)")
+        }
+    }
+
+    /// Removes the stored token file if it holds `token`.
+    func forgetToken(_ token: String, for store: Store) {
+        guard let path = try? tokenFile(for: store).file,
+              let text = try? readFile(path, limit: 4096), Values.trimWhitespace(text) == token
+        else { return }
+        unlink(path)
+    }
+
+    // MARK: Reading input
+
+    /// A whole file, up to `limit` bytes.
+    func readFile(_ path: String, limit: Int) throws -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw MindbeatError.io("cannot read \(path)") }
+        defer { close(fd) }
+        return String(decoding: try readAll(fd, limit: limit), as: UTF8.self)
+    }
+
+    /// Everything on a descriptor, refusing more than `limit` bytes.
+    func readAll(_ fd: Int32, limit: Int) throws -> [UInt8] {
+        var data: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = read(fd, &chunk, chunk.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw MindbeatError.io("cannot read standard input: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            data.append(contentsOf: chunk[0..<count])
+            if data.count > limit { throw TooLarge() }
+        }
+        return data
+    }
+
+    struct TooLarge: Error {}
+
+    /// Standard input as text, at most `limit` bytes.
+    func readStdin(limit: Int) throws -> String? {
+        do {
+            return String(decoding: try readAll(stdinFD, limit: limit), as: UTF8.self)
+        } catch is TooLarge {
+            return nil
+        }
+    }
+
+    /// One line of standard input, without its line ending.
+    func readLine() throws -> String {
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let count = read(stdinFD, &byte, 1)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw MindbeatError.io("cannot read standard input")
+            }
+            if count == 0 || byte == 10 { break }
+            bytes.append(byte)
+            if bytes.count > 4096 { throw MindbeatError.invalidValue(option: "the password", problem: "is longer than 4096 bytes") }
+        }
+        if bytes.last == 13 { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A password: one line from standard input with `--password-stdin`, else
+    /// asked for on the terminal without echo (twice when `confirm`). Checked
+    /// for length before anything is hashed or written.
+    func readPassword(fromStdin: Bool, confirm: Bool, prompt: String = "Password: ") throws -> String {
+        let password: String
+        if fromStdin {
+            password = try readLine()
+        } else {
+            guard stdinIsTerminal else {
+                throw MindbeatError.usage("no terminal to ask for the password on; pipe it in with --password-stdin")
+            }
+            password = try promptSecret(prompt)
+            if confirm {
+                let again = try promptSecret("Again: ")
+                guard again == password else { throw MindbeatError.usage("the two passwords differ") }
+            }
+        }
+        do {
+            try Secrets.validatePassword(password)
+        } catch {
+            throw MindbeatError.invalidValue(option: "the password", problem: error.problem)
+        }
+        return password
+    }
+
+    private func promptSecret(_ prompt: String) throws -> String {
+        err.prompt(prompt)
+        var saved = termios()
+        let haveTerminal = tcgetattr(stdinFD, &saved) == 0
+        if haveTerminal {
+            var quiet = saved
+            quiet.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(stdinFD, TCSAFLUSH, &quiet)
+        }
+        defer {
+            if haveTerminal {
+                tcsetattr(stdinFD, TCSAFLUSH, &saved)
+                err.prompt("\n")
+            }
+        }
+        return try readLine()
+    }
+}

@@ -1,0 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import MindbeatCore
+
+/// The system clock, to the second.
+struct SystemClock: Clock {
+    func now() -> Instant { Instant(secondsSinceEpoch: Int64(time(nil))) }
+}
+
+/// The zone named by `$TZ` (or the system's), through the C library.
+struct SystemZone: LocalZone {
+    init() { tzset() }
+
+    func offset(at instant: Instant) -> Int64 {
+        var seconds = time_t(instant.secondsSinceEpoch)
+        var parts = tm()
+        guard localtime_r(&seconds, &parts) != nil else { return 0 }
+        return Int64(parts.tm_gmtoff)
+    }
+}

@@ -1,0 +1,278 @@
+import MindbeatCore
+
+/// What a command line asks for.
+enum Request {
+    case run(Command, Arguments)
+    case help([String])
+    case version
+}
+
+/// Reads a command line against the command table. Options may come before or
+/// after positional arguments, as `--opt value` or `--opt=value`; `--` ends
+/// options; `-h`/`--help` anywhere before `--` asks for help. Every problem is
+/// a `UsageError` that names it and shows the command's usage.
+struct Parser {
+    let table: [Command]
+    /// Reads a TIME value (it needs the clock and the zone).
+    let readTime: (String) throws(InvalidValue) -> Instant
+
+    /// The result, and the database path from `--db` if given.
+    func parse(_ tokens: [String]) throws(UsageError) -> (Request, db: String?) {
+        var index = 0
+        var db: String?
+        var wantsHelp = false
+        var wantsVersion = false
+        // Global options before the command.
+        while index < tokens.count {
+            let token = tokens[index]
+            if token == "-h" || token == "--help" {
+                wantsHelp = true
+            } else if token == "--version" {
+                wantsVersion = true
+            } else if token == "--db" || token.hasPrefix("--db=") {
+                db = try globalDB(tokens, &index)
+            } else if token.hasPrefix("-") && token != "-" {
+                let name = token.split(separator: "=", maxSplits: 1).first.map(String.init) ?? token
+                var lines = ["unknown option \(Parser.shown(name))"]
+                if let close = Parser.closest(name, among: ["--db", "--help", "--version"]) { lines[0] += "; did you mean \(close)?" }
+                throw UsageError(lines: lines + ["usage: mindbeat [--db PATH] COMMAND [ARGS] (mindbeat --help lists the commands)"])
+            } else {
+                break
+            }
+            index += 1
+        }
+        guard index < tokens.count else {
+            if wantsHelp { return (.help([]), db) }
+            if wantsVersion { return (.version, db) }
+            throw UsageError("no command given", "usage: mindbeat [--db PATH] COMMAND [ARGS] (mindbeat --help lists the commands)")
+        }
+        let (command, used) = try findCommand(tokens, from: index, wantsHelp: wantsHelp)
+        guard let command else {
+            // Help for a group such as `users`.
+            return (.help(Array(tokens[index..<(index + used)])), db)
+        }
+        index += used
+        var arguments = Arguments()
+        var rawPositionals: [String] = []
+        var seen = Set<String>()
+        var optionsEnded = false
+        var problems: [String] = []
+        while index < tokens.count {
+            let token = tokens[index]
+            index += 1
+            if optionsEnded || token == "-" || !token.hasPrefix("-") {
+                rawPositionals.append(token)
+                continue
+            }
+            if token == "--" {
+                optionsEnded = true
+                continue
+            }
+            if token == "-h" || token == "--help" {
+                wantsHelp = true
+                continue
+            }
+            guard token.hasPrefix("--") else {
+                problems.append("unknown option \(Parser.shown(token))" + suggestion(for: token, in: command))
+                continue
+            }
+            let parts = token.dropFirst(2).split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(parts[0])
+            let inline = parts.count > 1 ? String(parts[1]) : nil
+            if name == "db" {
+                index -= 1
+                db = try globalDB(tokens, &index)
+                index += 1
+                continue
+            }
+            guard let option = command.option(named: name) else {
+                problems.append("unknown option \(Parser.shown("--" + name))" + suggestion(for: "--" + name, in: command))
+                continue
+            }
+            if seen.contains(name) {
+                problems.append("\(option.spelled) is given more than once")
+                continue
+            }
+            seen.insert(name)
+            guard let kind = option.value else {
+                if inline != nil { problems.append("\(option.spelled) takes no value") }
+                arguments.options[name] = .flag
+                continue
+            }
+            let raw: String
+            if let inline {
+                raw = inline
+            } else if index < tokens.count {
+                raw = tokens[index]
+                index += 1
+            } else {
+                problems.append("\(option.spelled) needs a value (\(option.placeholder))")
+                continue
+            }
+            do {
+                arguments.options[name] = try convert(raw, kind: kind)
+            } catch {
+                problems.append(describe(option.spelled, raw: raw, kind: kind, problem: error.problem))
+            }
+        }
+        if wantsHelp { return (.help(command.path), db) }
+        if let first = problems.first {
+            throw UsageError(first, "usage: \(command.usage)")
+        }
+        // Positional arguments.
+        var position = 0
+        for (offset, spec) in command.positionals.enumerated() {
+            let isLast = offset == command.positionals.count - 1
+            let values = spec.variadic && isLast
+                ? Array(rawPositionals.dropFirst(position))
+                : (position < rawPositionals.count ? [rawPositionals[position]] : [])
+            if values.isEmpty && !spec.optional {
+                throw UsageError("missing \(spec.name)", "usage: \(command.usage)")
+            }
+            for raw in values {
+                do {
+                    arguments.positionals.append(try convert(raw, kind: spec.kind))
+                } catch {
+                    throw UsageError(describe(spec.name, raw: raw, kind: spec.kind, problem: error.problem), "usage: \(command.usage)")
+                }
+            }
+            position += values.count
+        }
+        if position < rawPositionals.count {
+            let extra = rawPositionals[position]
+            let what = extra.hasPrefix("-") && extra != "-" ? "argument \(Parser.shown(extra)) (put -- before text that starts with -)" : "argument \(Parser.shown(extra))"
+            throw UsageError("unexpected \(what)", "usage: \(command.usage)")
+        }
+        for group in command.oneOf {
+            let given = group.names.filter { arguments.options[$0] != nil }
+            let spelled = group.names.map { "--" + $0 }
+            if given.count > 1 {
+                throw UsageError("\(given.map { "--" + $0 }.joined(separator: " and ")) cannot be used together", "usage: \(command.usage)")
+            }
+            if given.isEmpty && group.required {
+                let list = spelled.count == 2 ? spelled.joined(separator: " or ") : spelled.joined(separator: ", ")
+                throw UsageError("give one of \(list)", "usage: \(command.usage)")
+            }
+        }
+        return (.run(command, arguments), db)
+    }
+
+    private func globalDB(_ tokens: [String], _ index: inout Int) throws(UsageError) -> String {
+        let token = tokens[index]
+        let value: String
+        if token.hasPrefix("--db=") {
+            value = String(token.dropFirst(5))
+        } else if index + 1 < tokens.count {
+            index += 1
+            value = tokens[index]
+        } else {
+            throw UsageError("--db needs a value (PATH)")
+        }
+        guard !value.isEmpty else { throw UsageError("--db is empty; give the path of a database") }
+        return value
+    }
+
+    /// The longest command path at `start`; nil with a count for a group
+    /// name that needs a subcommand, when help was asked for.
+    private func findCommand(_ tokens: [String], from start: Int, wantsHelp: Bool) throws(UsageError) -> (Command?, Int) {
+        var best: Command?
+        for command in table where tokens.count - start >= command.path.count {
+            if Array(tokens[start..<(start + command.path.count)]) == command.path,
+               command.path.count > (best?.path.count ?? 0) {
+                best = command
+            }
+        }
+        if let best { return (best, best.path.count) }
+        let word = tokens[start]
+        let children = table.filter { $0.path.count > 1 && $0.path[0] == word && !$0.hidden }
+        if !children.isEmpty {
+            if wantsHelp || tokens[(start + 1)...].contains(where: { $0 == "-h" || $0 == "--help" }) { return (nil, 1) }
+            let names = children.map { $0.path[1] }
+            var message = "'\(word)' needs a subcommand: \(names.joined(separator: ", "))"
+            if start + 1 < tokens.count, let close = Parser.closest(tokens[start + 1], among: names) {
+                message = "unknown command '\(word) \(Parser.sanitized(tokens[start + 1]))'; did you mean '\(word) \(close)'?"
+            }
+            throw UsageError(message, "usage: " + children.map(\.usage).joined(separator: "\n       "))
+        }
+        var message = "unknown command \(Parser.shown(word))"
+        let names = Set(table.filter { !$0.hidden }.map { $0.path[0] }).sorted()
+        if let close = Parser.closest(word, among: names) { message += "; did you mean '\(close)'?" }
+        throw UsageError(message, "usage: mindbeat [--db PATH] COMMAND [ARGS] (mindbeat --help lists the commands)")
+    }
+
+    private func suggestion(for token: String, in command: Command) -> String {
+        let names = command.options.map(\.spelled) + ["--help", "--db"]
+        if let close = Parser.closest(token, among: names) { return " for '\(command.name)'; did you mean \(close)?" }
+        return " for '\(command.name)'"
+    }
+
+    func convert(_ raw: String, kind: ValueKind) throws(InvalidValue) -> ParsedValue {
+        switch kind {
+        case .sessionID: return .integer(try Values.sessionID(raw))
+        case .minutes: return .integer(try Values.minutes(raw))
+        case .rating: return .integer(try Values.rating(raw))
+        case .email: return .string(try Values.email(raw))
+        case .name: return .string(try Values.name(raw))
+        case .phone: return .string(raw.isEmpty ? "" : try Values.phone(raw))
+        case .url: return .string(raw.isEmpty ? "" : try Values.url(raw))
+        case .time: return .instant(try readTime(raw))
+        case .text, .commandName: return .string(raw)
+        case .path:
+            guard !raw.isEmpty else { throw InvalidValue("is empty") }
+            return .string(raw)
+        case .choice(let words):
+            guard words.contains(raw) else {
+                throw InvalidValue("is not one of \(words.joined(separator: ", "))")
+            }
+            return .string(raw)
+        }
+    }
+
+    /// `--at '2026-02-30' is not a real date: …`; free text is never echoed.
+    func describe(_ what: String, raw: String, kind: ValueKind, problem: String) -> String {
+        if kind == .text { return "\(what) \(problem)" }
+        return "\(what) \(Parser.shown(raw)) \(problem)"
+    }
+
+    /// A value from the command line, quoted, made safe to print: control
+    /// characters shown as `?`, long values cut.
+    static func shown(_ raw: String) -> String {
+        "'" + sanitized(raw) + "'"
+    }
+
+    static func sanitized(_ raw: String) -> String {
+        var out = ""
+        for scalar in raw.unicodeScalars.prefix(60) {
+            out.unicodeScalars.append(Values.isControl(scalar) || scalar.properties.isBidiControl ? "?" : scalar)
+        }
+        if raw.unicodeScalars.count > 60 { out += "…" }
+        return out
+    }
+
+    /// The closest name within two edits, if any.
+    static func closest(_ word: String, among names: [String]) -> String? {
+        let target = Array(word.lowercased().unicodeScalars.prefix(64))
+        var best: (String, Int)?
+        for name in names {
+            let distance = editDistance(target, Array(name.unicodeScalars))
+            if distance <= 2, distance < (best?.1 ?? Int.max) { best = (name, distance) }
+        }
+        return best?.0
+    }
+
+    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

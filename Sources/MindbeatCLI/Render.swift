@@ -1,0 +1,186 @@
+import MindbeatCore
+
+/// How things look on stdout, as text and as JSON (SPEC §6).
+struct Render {
+    let zone: any LocalZone
+    let now: Instant
+    let color: Bool
+
+    // MARK: JSON
+
+    func json(_ instant: Instant?) -> JSON { instant.map { .string($0.rfc3339) } ?? .null }
+
+    /// A session object; a line manager gets the attendance fields only.
+    func json(_ view: SessionView) -> JSON {
+        let session = view.session
+        var fields: [(String, JSON)] = [
+            ("id", .int(session.id)),
+            ("coach", .string(session.coach.email)),
+            ("coach_name", .string(session.coach.name)),
+            ("member", .string(session.member.email)),
+            ("member_name", .string(session.member.name)),
+            ("starts_at", json(session.startsAt)),
+            ("ends_at", json(session.endsAt)),
+            ("duration_minutes", .int(session.durationMinutes)),
+            ("status", .string(session.status.rawValue)),
+        ]
+        guard case .party = view.access else { return .object(fields) }
+        fields += [
+            ("coach_joined_at", json(session.coachJoinedAt)),
+            ("member_joined_at", json(session.memberJoinedAt)),
+            ("ended_at", json(session.endedAt)),
+            ("channel", .string(session.channel.rawValue)),
+            ("contact_attempts", .int(Int64(session.contactAttempts))),
+            ("elapsed_seconds", .optional(session.elapsedSeconds(now: now))),
+            ("overdue", .bool(session.isOverdue(now: now))),
+        ]
+        return .object(fields)
+    }
+
+    func accountFields(_ account: Account) -> [(String, JSON)] {
+        [
+            ("email", .string(account.email)),
+            ("name", .string(account.name)),
+            ("role", .string(account.role.rawValue)),
+            ("admin", .bool(account.isAdmin)),
+            ("phone", .optional(account.phone)),
+            ("zoom", .optional(account.zoom)),
+        ]
+    }
+
+    func json(_ account: Account) -> JSON { .object(accountFields(account)) }
+
+    func json(_ summary: MemberSummary) -> JSON {
+        .object(accountFields(summary.account) + [
+            ("next_session", summary.nextSession.map(json) ?? .null),
+            ("held", .int(summary.held)),
+            ("missed", .int(summary.missed)),
+        ])
+    }
+
+    func json(_ report: StatusReport) -> JSON {
+        guard case .object(var fields) = json(report.view) else { return .null }
+        fields.append(("next", .array(report.next.map { step in
+            .object([
+                ("action", .string(step.action.rawValue)),
+                ("allowed", .bool(step.decision.isAllowed)),
+                ("reasons", .array(step.decision.reasons.map { .string($0.message(zone: zone, now: now)) })),
+                ("allowed_from", json(step.decision.allowedFrom)),
+            ])
+        })))
+        return .object(fields)
+    }
+
+    func json(_ message: ChatMessage) -> JSON {
+        .object([("at", json(message.at)), ("author", .string(message.authorEmail)), ("text", .string(message.text))])
+    }
+
+    // MARK: Text
+
+    func paint(_ text: String, _ code: String) -> String {
+        color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    func statusWords(_ session: Session) -> String {
+        let words = session.status.words + (session.isOverdue(now: now) ? ", overdue" : "")
+        switch session.status {
+        case .scheduled: return words
+        case .inProgress: return paint(words, session.isOverdue(now: now) ? "33" : "32")
+        case .held: return paint(words, "2")
+        case .missed: return paint(words, "31")
+        }
+    }
+
+    /// `2026-12-01 10:00–11:00`.
+    func span(_ session: Session) -> String {
+        let start = zone.civil(session.startsAt)
+        let end = zone.civil(session.endsAt)
+        let sameDay = start.year == end.year && start.month == end.month && start.day == end.day
+        return zone.dateTime(session.startsAt) + "–" + (sameDay ? end.isoTime(seconds: false) : zone.dateTime(session.endsAt))
+    }
+
+    /// `00:22:04`.
+    static func counter(_ seconds: Int64) -> String {
+        let hours = seconds / 3600
+        return (hours < 10 ? "0" : "") + "\(hours):" + pad2((seconds % 3600) / 60) + ":" + pad2(seconds % 60)
+    }
+
+    static func pad2(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+    /// Columns padded to their widest cell; the last column is not padded.
+    static func table(_ rows: [[String]]) -> [String] {
+        guard let first = rows.first else { return [] }
+        var widths = [Int](repeating: 0, count: first.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], visibleWidth(cell))
+            }
+        }
+        return rows.map { row in
+            var line = ""
+            for (index, cell) in row.enumerated() {
+                line += cell
+                if index < row.count - 1 {
+                    line += String(repeating: " ", count: widths[index] - visibleWidth(cell) + 2)
+                }
+            }
+            return line
+        }
+    }
+
+    /// Characters shown, leaving out colour escapes.
+    static func visibleWidth(_ text: String) -> Int {
+        var count = 0
+        var inEscape = false
+        for scalar in text.unicodeScalars {
+            if inEscape {
+                if scalar == "m" { inEscape = false }
+            } else if scalar == "\u{1B}" {
+                inEscape = true
+            } else {
+                count += 1
+            }
+        }
+        return count
+    }
+
+    func sessionRows(_ views: [SessionView]) -> [String] {
+        var rows = [["ID", "WHEN", "LENGTH", "STATUS", "COACH", "MEMBER"]]
+        for view in views {
+            let session = view.session
+            rows.append([
+                String(session.id), span(session), "\(session.durationMinutes) min", statusWords(session),
+                session.coach.name, session.member.name,
+            ])
+        }
+        return Render.table(rows)
+    }
+
+    /// One line on where the session stands: `in progress · counter 00:22:04 · …`.
+    func standing(_ report: StatusReport) -> String {
+        let session = report.view.session
+        var parts = [statusWords(session)]
+        if let elapsed = session.elapsedSeconds(now: now) {
+            parts.append("counter " + Render.counter(elapsed))
+        } else if !session.status.isEnded {
+            parts.append("counter not started")
+        }
+        if session.memberJoinedAt != nil && !session.status.isEnded {
+            parts.append("\(session.member.firstName) has joined")
+        }
+        if let step = report.next.first(where: { $0.action == .endMissed }), session.memberJoinedAt == nil {
+            let decision = step.decision
+            if decision.isAllowed {
+                parts.append("missed allowed now")
+            } else if let from = decision.allowedFrom {
+                var hint = "missed allowed from " + zone.shortTime(max(from, now), now: now)
+                if decision.reasons.contains(where: { $0.identifier == "no_contact_attempt" }) {
+                    hint += " after you contact \(session.member.firstName) (mindbeat contact \(session.id) --via email)"
+                }
+                if session.coachJoinedAt == nil { hint += ", once you attend" }
+                parts.append(hint)
+            }
+        }
+        return parts.joined(separator: " · ")
+    }
+}

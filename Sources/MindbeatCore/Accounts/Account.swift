@@ -1,0 +1,71 @@
+/// What an account is on the platform.
+public enum Role: String, CaseIterable, Sendable {
+    /// Runs sessions with their members.
+    case coach
+    /// The coachee: exactly one coach, perhaps a line manager.
+    case member
+    /// A member's line manager: sees attendance, never content.
+    case manager
+}
+
+/// A person with a login.
+public struct Account: Equatable, Sendable {
+    public let id: Int64
+    public var email: String
+    public var name: String
+    public var role: Role
+    /// The admin right: account management only, never access to content.
+    public var isAdmin: Bool
+    public var phone: String?
+    public var zoom: String?
+    /// A member's coach.
+    public var coachID: Int64?
+    /// A member's line manager.
+    public var managerID: Int64?
+
+    public init(
+        id: Int64, email: String, name: String, role: Role, isAdmin: Bool,
+        phone: String? = nil, zoom: String? = nil, coachID: Int64? = nil, managerID: Int64? = nil
+    ) {
+        self.id = id
+        self.email = email
+        self.name = name
+        self.role = role
+        self.isAdmin = isAdmin
+        self.phone = phone
+        self.zoom = zoom
+        self.coachID = coachID
+        self.managerID = managerID
+    }
+
+    /// `Name <email>`, as messages name people.
+    public var label: String { "\(name) <\(email)>" }
+
+    /// The first word of the name, as the protocol's hints speak of people.
+    public var firstName: String {
+        name.split(separator: " ").first.map(String.init) ?? name
+    }
+}
+
+/// A person as a session names them.
+public struct Person: Equatable, Sendable {
+    public let id: Int64
+    public let email: String
+    public let name: String
+    public let phone: String?
+    public let zoom: String?
+    public let managerID: Int64?
+
+    public init(id: Int64, email: String, name: String, phone: String? = nil, zoom: String? = nil, managerID: Int64? = nil) {
+        self.id = id
+        self.email = email
+        self.name = name
+        self.phone = phone
+        self.zoom = zoom
+        self.managerID = managerID
+    }
+
+    public var firstName: String {
+        name.split(separator: " ").first.map(String.init) ?? name
+    }
+}

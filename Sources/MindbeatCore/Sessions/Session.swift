@@ -1,0 +1,103 @@
+/// Where a session stands.
+public enum SessionStatus: String, Sendable, CaseIterable {
+    case scheduled
+    case inProgress = "in_progress"
+    case held
+    case missed
+
+    public var isEnded: Bool { self == .held || self == .missed }
+
+    /// As people read it: `in progress`.
+    public var words: String { rawValue.replacingUnderscores() }
+}
+
+/// Where the conversation happens.
+public enum Channel: String, Sendable, CaseIterable {
+    case platform, zoom, phone
+}
+
+/// How a coach tried to reach a member who has not joined.
+public enum ContactMethod: String, Sendable, CaseIterable {
+    case email, phone, chat
+}
+
+/// A session's side: who the caller is to it.
+public enum Party: Sendable, Equatable {
+    case coach, member
+}
+
+/// One coaching session and everything the protocol decides from.
+public struct Session: Equatable, Sendable {
+    public let id: Int64
+    public let coach: Person
+    public let member: Person
+    public let startsAt: Instant
+    public let durationMinutes: Int64
+    public var status: SessionStatus
+    public var channel: Channel
+    public var coachJoinedAt: Instant?
+    public var memberJoinedAt: Instant?
+    public var endedAt: Instant?
+    /// How many contact attempts the coach recorded.
+    public var contactAttempts: Int
+    /// The latest contact attempt, if any.
+    public var lastContactAt: Instant?
+
+    public init(
+        id: Int64, coach: Person, member: Person, startsAt: Instant, durationMinutes: Int64,
+        status: SessionStatus = .scheduled, channel: Channel = .platform,
+        coachJoinedAt: Instant? = nil, memberJoinedAt: Instant? = nil, endedAt: Instant? = nil,
+        contactAttempts: Int = 0, lastContactAt: Instant? = nil
+    ) {
+        self.id = id
+        self.coach = coach
+        self.member = member
+        self.startsAt = startsAt
+        self.durationMinutes = durationMinutes
+        self.status = status
+        self.channel = channel
+        self.coachJoinedAt = coachJoinedAt
+        self.memberJoinedAt = memberJoinedAt
+        self.endedAt = endedAt
+        self.contactAttempts = contactAttempts
+        self.lastContactAt = lastContactAt
+    }
+
+    public var endsAt: Instant { startsAt.plus(minutes: durationMinutes) }
+
+    /// Not ended, and past its scheduled end.
+    public func isOverdue(now: Instant) -> Bool { !status.isEnded && now >= endsAt }
+
+    /// The counter: from the coach's join to the end (or now), in seconds; nil
+    /// before the coach joins.
+    public func elapsedSeconds(now: Instant) -> Int64? {
+        guard let joined = coachJoinedAt else { return nil }
+        return max(0, (endedAt ?? now).seconds(since: joined))
+    }
+
+    /// The caller's side of this session, if they are a party.
+    public func party(of accountID: Int64) -> Party? {
+        if coach.id == accountID { return .coach }
+        if member.id == accountID { return .member }
+        return nil
+    }
+
+    /// Whether `accountID` is the line manager of this session's member.
+    public func isManagedBy(_ accountID: Int64) -> Bool {
+        member.managerID == accountID && party(of: accountID) == nil
+    }
+}
+
+/// One scheduled-session entry to create.
+public struct NewSession: Sendable {
+    public let coachID: Int64
+    public let memberID: Int64
+    public let startsAt: Instant
+    public let durationMinutes: Int64
+}
+
+extension String {
+    func replacingUnderscores() -> String {
+        String(self.map { $0 == "_" ? " " : $0 })
+    }
+}

@@ -1,0 +1,274 @@
+import CSQLite
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A value as SQLite stores it.
+public enum SQLiteValue: Equatable, Sendable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+}
+
+/// A failure reported by SQLite.
+///
+/// It carries the extended result code and the SQL that failed, and never the
+/// values bound to it: a private note must not reach an error message.
+public struct DatabaseError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let extendedCode: Int32
+    public let message: String
+    public let sql: String?
+
+    /// The primary result code (the low byte of the extended one).
+    public var primaryCode: Int32 { extendedCode & 0xff }
+
+    public var description: String {
+        var text = "SQLite error \(extendedCode): \(message)"
+        if let sql { text += " (while running: \(sql))" }
+        return text
+    }
+}
+
+/// One connection to a SQLite database, closed when the value goes away.
+public final class Database {
+    /// SQLite's SQLITE_TRANSIENT, which the C header defines as a cast that Swift
+    /// cannot import: bound text and blobs are copied by SQLite at once.
+    static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    let handle: OpaquePointer
+    public let path: String
+
+    /// Opens `path` read-write; `create` also creates the file when missing.
+    public init(path: String, create: Bool) throws {
+        var db: OpaquePointer?
+        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        if create { flags |= SQLITE_OPEN_CREATE }
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            if let db { sqlite3_close_v2(db) }
+            throw DatabaseError(extendedCode: rc, message: message, sql: nil)
+        }
+        handle = db
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+        _ = mindbeat_sqlite3_enable_defensive(db)
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    /// How long a statement waits for a lock held by another process.
+    public func setBusyTimeout(milliseconds: Int32) {
+        sqlite3_busy_timeout(handle, milliseconds)
+    }
+
+    func error(_ rc: Int32, sql: String?) -> DatabaseError {
+        DatabaseError(
+            extendedCode: sqlite3_extended_errcode(handle),
+            message: String(cString: sqlite3_errmsg(handle)),
+            sql: sql)
+    }
+
+    /// Runs one or more statements that take no arguments and return no rows
+    /// the caller needs.
+    public func execute(_ sql: String) throws {
+        let rc = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard rc == SQLITE_OK else { throw error(rc, sql: sql) }
+    }
+
+    /// Prepares one statement.
+    public func prepare(_ sql: String) throws -> Statement {
+        try Statement(database: self, sql: sql)
+    }
+
+    /// Runs a statement with its arguments, returning nothing.
+    public func run(_ sql: String, _ arguments: [SQLiteValue] = []) throws {
+        let statement = try prepare(sql)
+        try statement.bind(arguments)
+        while try statement.step() {}
+    }
+
+    /// The rows a query returns.
+    public func rows(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> [Row] {
+        let statement = try prepare(sql)
+        try statement.bind(arguments)
+        var result: [Row] = []
+        while try statement.step() { result.append(statement.row()) }
+        return result
+    }
+
+    /// The first row a query returns, if any.
+    public func row(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> Row? {
+        let statement = try prepare(sql)
+        try statement.bind(arguments)
+        return try statement.step() ? statement.row() : nil
+    }
+
+    /// The first column of the first row, as an integer.
+    public func integer(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> Int64? {
+        try row(sql, arguments)?.integer(0)
+    }
+
+    public var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction: it commits when `body`
+    /// returns and rolls back when it throws, so a refused command writes nothing.
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try transaction("BEGIN IMMEDIATE", body)
+    }
+
+    /// Runs `body` in a deferred (read) transaction, for one consistent view.
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try transaction("BEGIN DEFERRED", body)
+    }
+
+    private func transaction<T>(_ begin: String, _ body: (Database) throws -> T) throws -> T {
+        try execute(begin)
+        do {
+            let value = try body(self)
+            try execute("COMMIT")
+            return value
+        } catch {
+            if isInTransaction { _ = sqlite3_exec(handle, "ROLLBACK", nil, nil, nil) }
+            throw error
+        }
+    }
+}
+
+/// A row of a query's result, copied out of SQLite.
+public struct Row: Sendable {
+    public let values: [SQLiteValue]
+
+    public func integer(_ column: Int) -> Int64? {
+        guard column < values.count else { return nil }
+        switch values[column] {
+        case .integer(let value): return value
+        case .real(let value): return Int64(exactly: value.rounded())
+        default: return nil
+        }
+    }
+
+    public func text(_ column: Int) -> String? {
+        guard column < values.count else { return nil }
+        switch values[column] {
+        case .text(let value): return value
+        case .integer(let value): return String(value)
+        default: return nil
+        }
+    }
+
+    public func blob(_ column: Int) -> [UInt8]? {
+        guard column < values.count else { return nil }
+        switch values[column] {
+        case .blob(let value): return value
+        case .text(let value): return Array(value.utf8)
+        default: return nil
+        }
+    }
+
+    public func bool(_ column: Int) -> Bool { (integer(column) ?? 0) != 0 }
+}
+
+/// A prepared statement, finalized when the value goes away.
+public final class Statement {
+    let database: Database
+    let handle: OpaquePointer
+    public let sql: String
+
+    init(database: Database, sql: String) throws {
+        var statement: OpaquePointer?
+        let rc = sqlite3_prepare_v2(database.handle, sql, -1, &statement, nil)
+        guard rc == SQLITE_OK, let statement else {
+            throw database.error(rc, sql: sql)
+        }
+        self.database = database
+        self.handle = statement
+        self.sql = sql
+    }
+
+    deinit {
+        sqlite3_finalize(handle)
+    }
+
+    public func bind(_ arguments: [SQLiteValue]) throws {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        for (offset, value) in arguments.enumerated() {
+            let index = Int32(offset + 1)
+            let rc: Int32
+            switch value {
+            case .null:
+                rc = sqlite3_bind_null(handle, index)
+            case .integer(let number):
+                rc = sqlite3_bind_int64(handle, index, number)
+            case .real(let number):
+                rc = sqlite3_bind_double(handle, index, number)
+            case .text(let string):
+                rc = sqlite3_bind_text(handle, index, string, -1, Database.transient)
+            case .blob(let bytes):
+                rc = bytes.withUnsafeBytes { raw in
+                    sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), Database.transient)
+                }
+            }
+            guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
+        }
+    }
+
+    /// Advances to the next row: true while there is one.
+    public func step() throws -> Bool {
+        let rc = sqlite3_step(handle)
+        switch rc {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw database.error(rc, sql: sql)
+        }
+    }
+
+    public func row() -> Row {
+        let count = sqlite3_column_count(handle)
+        var values: [SQLiteValue] = []
+        values.reserveCapacity(Int(count))
+        for column in 0..<count {
+            switch sqlite3_column_type(handle, column) {
+            case SQLITE_INTEGER:
+                values.append(.integer(sqlite3_column_int64(handle, column)))
+            case SQLITE_FLOAT:
+                values.append(.real(sqlite3_column_double(handle, column)))
+            case SQLITE_TEXT:
+                let count = Int(sqlite3_column_bytes(handle, column))
+                if count > 0, let text = sqlite3_column_text(handle, column) {
+                    let buffer = UnsafeBufferPointer(start: text, count: count)
+                    values.append(.text(String(decoding: buffer, as: UTF8.self)))
+                } else {
+                    values.append(.text(""))
+                }
+            case SQLITE_BLOB:
+                let count = Int(sqlite3_column_bytes(handle, column))
+                if count > 0, let pointer = sqlite3_column_blob(handle, column) {
+                    let buffer = UnsafeRawBufferPointer(start: pointer, count: count)
+                    values.append(.blob(Array(buffer)))
+                } else {
+                    values.append(.blob([]))
+                }
+            default:
+                values.append(.null)
+            }
+        }
+        return Row(values: values)
+    }
+}
+
+extension SQLiteValue {
+    public init(_ value: Int64?) { self = value.map { .integer($0) } ?? .null }
+    public init(_ value: String?) { self = value.map { .text($0) } ?? .null }
+    public init(_ value: Bool) { self = .integer(value ? 1 : 0) }
+}

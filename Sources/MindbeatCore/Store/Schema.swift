@@ -1,0 +1,97 @@
+/// The database layout, one migration a version, counted in `PRAGMA user_version`.
+enum Schema {
+    /// "MBT1" as a big-endian integer, in `PRAGMA application_id`: marks a file
+    /// as mindbeat's so that a foreign SQLite database is refused untouched.
+    static let applicationID: Int64 = 0x4D42_5431
+
+    /// Migrations in order; the database's version is how many have run.
+    static let migrations: [String] = [
+        """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE accounts (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL COLLATE NOCASE UNIQUE,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('coach', 'member', 'manager')),
+            admin INTEGER NOT NULL DEFAULT 0 CHECK (admin IN (0, 1)),
+            password_hash TEXT NOT NULL,
+            phone TEXT,
+            zoom TEXT,
+            coach_id INTEGER REFERENCES accounts(id),
+            manager_id INTEGER REFERENCES accounts(id),
+            created_at INTEGER NOT NULL,
+            CHECK ((role = 'member') = (coach_id IS NOT NULL)),
+            CHECK (role = 'member' OR manager_id IS NULL)
+        );
+        CREATE INDEX accounts_by_coach ON accounts(coach_id);
+        CREATE INDEX accounts_by_manager ON accounts(manager_id);
+
+        CREATE TABLE login_tokens (
+            hash BLOB PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            revoked_at INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX login_tokens_by_account ON login_tokens(account_id);
+
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            coach_id INTEGER NOT NULL REFERENCES accounts(id),
+            member_id INTEGER NOT NULL REFERENCES accounts(id),
+            starts_at INTEGER NOT NULL,
+            duration_minutes INTEGER NOT NULL CHECK (duration_minutes BETWEEN 1 AND 1440),
+            status TEXT NOT NULL DEFAULT 'scheduled'
+                CHECK (status IN ('scheduled', 'in_progress', 'held', 'missed')),
+            channel TEXT NOT NULL DEFAULT 'platform' CHECK (channel IN ('platform', 'zoom', 'phone')),
+            coach_joined_at INTEGER,
+            member_joined_at INTEGER,
+            ended_at INTEGER,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX sessions_by_coach ON sessions(coach_id, starts_at);
+        CREATE INDEX sessions_by_member ON sessions(member_id, starts_at);
+
+        CREATE TABLE contact_attempts (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            via TEXT NOT NULL CHECK (via IN ('email', 'phone', 'chat')),
+            note TEXT,
+            at INTEGER NOT NULL
+        );
+        CREATE INDEX contact_attempts_by_session ON contact_attempts(session_id, at);
+
+        CREATE TABLE chat_messages (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            author_id INTEGER NOT NULL REFERENCES accounts(id),
+            text TEXT NOT NULL,
+            at INTEGER NOT NULL
+        );
+        CREATE INDEX chat_messages_by_session ON chat_messages(session_id, id);
+
+        CREATE TABLE notices (
+            id INTEGER PRIMARY KEY,
+            recipient_id INTEGER NOT NULL REFERENCES accounts(id),
+            session_id INTEGER REFERENCES sessions(id),
+            kind TEXT NOT NULL CHECK (kind IN ('shared_notes', 'reminder')),
+            due_at INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            claimed_at INTEGER,
+            claim TEXT,
+            sent_at INTEGER,
+            last_error TEXT,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX notices_by_status ON notices(status, due_at);
+        CREATE INDEX notices_by_session ON notices(session_id, recipient_id);
+        """,
+    ]
+
+    static var currentVersion: Int64 { Int64(migrations.count) }
+}

@@ -1,0 +1,209 @@
+/// The SQL of sessions, their chat and contact attempts.
+extension Store {
+    static let sessionSelect = """
+        SELECT s.id, s.starts_at, s.duration_minutes, s.status, s.channel,
+               s.coach_joined_at, s.member_joined_at, s.ended_at,
+               c.id, c.email, c.name, c.phone, c.zoom, c.manager_id,
+               m.id, m.email, m.name, m.phone, m.zoom, m.manager_id,
+               (SELECT count(*) FROM contact_attempts a WHERE a.session_id = s.id),
+               (SELECT max(at) FROM contact_attempts a WHERE a.session_id = s.id)
+        FROM sessions s
+        JOIN accounts c ON c.id = s.coach_id
+        JOIN accounts m ON m.id = s.member_id
+        """
+
+    static func session(from row: Row) -> Session? {
+        func instant(_ column: Int) -> Instant? { row.integer(column).map { Instant(secondsSinceEpoch: $0) } }
+        func person(_ base: Int) -> Person? {
+            guard let id = row.integer(base), let email = row.text(base + 1), let name = row.text(base + 2) else { return nil }
+            return Person(id: id, email: email, name: name, phone: row.text(base + 3), zoom: row.text(base + 4),
+                          managerID: row.integer(base + 5))
+        }
+        guard let id = row.integer(0), let starts = instant(1), let duration = row.integer(2),
+              let status = row.text(3).flatMap(SessionStatus.init(rawValue:)),
+              let channel = row.text(4).flatMap(Channel.init(rawValue:)),
+              let coach = person(8), let member = person(14)
+        else { return nil }
+        return Session(
+            id: id, coach: coach, member: member, startsAt: starts, durationMinutes: duration,
+            status: status, channel: channel, coachJoinedAt: instant(5), memberJoinedAt: instant(6),
+            endedAt: instant(7), contactAttempts: Int(row.integer(20) ?? 0), lastContactAt: instant(21))
+    }
+
+    public func session(id: Int64) throws -> Session? {
+        try database.row(Store.sessionSelect + " WHERE s.id = ?", [.integer(id)]).flatMap(Store.session(from:))
+    }
+
+    /// Which sessions a listing asks for.
+    public enum SessionScope: Sendable {
+        case upcoming, past, all
+    }
+
+    /// The sessions `accountID` takes part in or, as line manager, oversees,
+    /// in the scope and window asked for: upcoming oldest first, past newest
+    /// first, all oldest first.
+    public func sessions(
+        visibleTo accountID: Int64, scope: SessionScope, memberID: Int64? = nil,
+        from: Instant? = nil, to: Instant? = nil
+    ) throws -> [Session] {
+        var conditions: [String] = []
+        var arguments: [SQLiteValue] = [.integer(accountID), .integer(accountID), .integer(accountID)]
+        switch scope {
+        case .upcoming: conditions.append("s.status IN ('scheduled', 'in_progress')")
+        case .past: conditions.append("s.status IN ('held', 'missed')")
+        case .all: break
+        }
+        if let memberID {
+            conditions.append("s.member_id = ?")
+            arguments.append(.integer(memberID))
+        }
+        if let from {
+            conditions.append("s.starts_at >= ?")
+            arguments.append(.integer(from.secondsSinceEpoch))
+        }
+        if let to {
+            conditions.append("s.starts_at < ?")
+            arguments.append(.integer(to.secondsSinceEpoch))
+        }
+        let filter = conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ")
+        let order = scope == .past ? "s.starts_at DESC, s.id DESC" : "s.starts_at, s.id"
+        // Three index lookups instead of one OR over the whole table: the
+        // caller's sessions as coach, as member, and those of their reports.
+        let sql = Store.sessionSelect + """
+             WHERE s.id IN (
+                SELECT id FROM sessions WHERE coach_id = ?
+                UNION ALL SELECT id FROM sessions WHERE member_id = ?
+                UNION ALL SELECT sessions.id FROM sessions JOIN accounts r ON r.id = sessions.member_id
+                    WHERE r.manager_id = ?)
+            \(filter) ORDER BY \(order)
+            """
+        return try database.rows(sql, arguments).compactMap(Store.session(from:))
+    }
+
+    /// A coach's or member's not-ended sessions that overlap [start, end).
+    public func overlappingSessions(coachID: Int64, memberID: Int64, start: Instant, end: Instant) throws -> [Session] {
+        // Sessions last at most a day, so only those starting in the day before
+        // `end` can reach into the window: the index bounds the search.
+        let earliest = start.secondsSinceEpoch - 1440 * 60
+        let sql = Store.sessionSelect + """
+             WHERE s.id IN (
+                SELECT id FROM sessions WHERE coach_id = ?1 AND starts_at > ?3 AND starts_at < ?4
+                UNION SELECT id FROM sessions WHERE member_id = ?2 AND starts_at > ?3 AND starts_at < ?4)
+              AND s.status IN ('scheduled', 'in_progress')
+              AND s.starts_at + s.duration_minutes * 60 > ?5
+            ORDER BY s.starts_at
+            """
+        return try database.rows(sql, [
+            .integer(coachID), .integer(memberID), .integer(earliest), .integer(end.secondsSinceEpoch),
+            .integer(start.secondsSinceEpoch),
+        ]).compactMap(Store.session(from:))
+    }
+
+    public func insertSession(_ new: NewSession, at now: Instant) throws -> Int64 {
+        try database.run(
+            "INSERT INTO sessions (coach_id, member_id, starts_at, duration_minutes, created_at) VALUES (?, ?, ?, ?, ?)",
+            [.integer(new.coachID), .integer(new.memberID), .integer(new.startsAt.secondsSinceEpoch),
+             .integer(new.durationMinutes), .integer(now.secondsSinceEpoch)])
+        return database.lastInsertedRowID
+    }
+
+    /// Writes the protocol state of a session back.
+    public func updateSessionState(_ session: Session) throws {
+        try database.run(
+            """
+            UPDATE sessions SET status = ?, channel = ?, coach_joined_at = ?, member_joined_at = ?, ended_at = ?
+            WHERE id = ?
+            """,
+            [.text(session.status.rawValue), .text(session.channel.rawValue),
+             SQLiteValue(session.coachJoinedAt?.secondsSinceEpoch), SQLiteValue(session.memberJoinedAt?.secondsSinceEpoch),
+             SQLiteValue(session.endedAt?.secondsSinceEpoch), .integer(session.id)])
+    }
+
+    /// Counts of held and missed sessions of a member.
+    public func attendanceCounts(memberID: Int64) throws -> (held: Int64, missed: Int64) {
+        let row = try database.row(
+            """
+            SELECT coalesce(sum(status = 'held'), 0), coalesce(sum(status = 'missed'), 0)
+            FROM sessions WHERE member_id = ?
+            """, [.integer(memberID)])
+        return (row?.integer(0) ?? 0, row?.integer(1) ?? 0)
+    }
+
+    /// A member's next session that has not ended.
+    public func nextSession(memberID: Int64) throws -> Session? {
+        try database.row(
+            Store.sessionSelect + """
+                 WHERE s.member_id = ? AND s.status IN ('scheduled', 'in_progress')
+                ORDER BY s.starts_at, s.id LIMIT 1
+                """, [.integer(memberID)]
+        ).flatMap(Store.session(from:))
+    }
+
+    // MARK: Chat and contact attempts
+
+    public func insertChatMessage(sessionID: Int64, authorID: Int64, text: String, at now: Instant) throws {
+        try database.run(
+            "INSERT INTO chat_messages (session_id, author_id, text, at) VALUES (?, ?, ?, ?)",
+            [.integer(sessionID), .integer(authorID), .text(text), .integer(now.secondsSinceEpoch)])
+    }
+
+    public func chatMessages(sessionID: Int64) throws -> [ChatMessage] {
+        try database.rows(
+            """
+            SELECT c.at, a.email, a.name, c.text FROM chat_messages c JOIN accounts a ON a.id = c.author_id
+            WHERE c.session_id = ? ORDER BY c.id
+            """, [.integer(sessionID)]
+        ).compactMap { row in
+            guard let at = row.integer(0), let email = row.text(1), let name = row.text(2), let text = row.text(3) else {
+                return nil
+            }
+            return ChatMessage(at: Instant(secondsSinceEpoch: at), authorEmail: email, authorName: name, text: text)
+        }
+    }
+
+    public func insertContactAttempt(sessionID: Int64, via: ContactMethod, note: String?, at now: Instant) throws {
+        try database.run(
+            "INSERT INTO contact_attempts (session_id, via, note, at) VALUES (?, ?, ?, ?)",
+            [.integer(sessionID), .text(via.rawValue), SQLiteValue(note), .integer(now.secondsSinceEpoch)])
+    }
+
+    public func contactAttempts(sessionID: Int64) throws -> [ContactAttempt] {
+        try database.rows(
+            "SELECT at, via, note FROM contact_attempts WHERE session_id = ? ORDER BY at, id", [.integer(sessionID)]
+        ).compactMap { row in
+            guard let at = row.integer(0), let via = row.text(1).flatMap(ContactMethod.init(rawValue:)) else { return nil }
+            return ContactAttempt(at: Instant(secondsSinceEpoch: at), via: via, note: row.text(2))
+        }
+    }
+
+    // MARK: Notices
+
+    public func queueNotice(recipientID: Int64, sessionID: Int64?, kind: NoticeKind, dueAt: Instant, at now: Instant) throws {
+        try database.run(
+            "INSERT INTO notices (recipient_id, session_id, kind, due_at, created_at) VALUES (?, ?, ?, ?, ?)",
+            [.integer(recipientID), SQLiteValue(sessionID), .text(kind.rawValue), .integer(dueAt.secondsSinceEpoch),
+             .integer(now.secondsSinceEpoch)])
+    }
+}
+
+/// One message of a session's chat.
+public struct ChatMessage: Equatable, Sendable {
+    public let at: Instant
+    public let authorEmail: String
+    public let authorName: String
+    public let text: String
+}
+
+/// One attempt by a coach to reach a member who has not joined.
+public struct ContactAttempt: Equatable, Sendable {
+    public let at: Instant
+    public let via: ContactMethod
+    /// Seen by the coach only.
+    public let note: String?
+}
+
+/// What an email notice is about.
+public enum NoticeKind: String, Sendable {
+    case sharedNotes = "shared_notes"
+    case reminder
+}

@@ -1,0 +1,20 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import MindbeatCLI
+
+// A closed pipe must become a write error (exit 74), never a signal.
+signal(SIGPIPE, SIG_IGN)
+
+var environment: [String: String] = [:]
+var entry = environ
+while let pointer = entry.pointee {
+    let pair = String(cString: pointer)
+    if let equals = pair.firstIndex(of: "=") {
+        environment[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+    }
+    entry += 1
+}
+exit(run(arguments: Array(CommandLine.arguments.dropFirst()), environment: environment))
