@@ -64,7 +64,7 @@ struct HelpWriter {
     /// The subcommands of a group such as `users`.
     func group(_ word: String) -> String {
         let children = table.filter { $0.path.first == word && !$0.hidden }
-        var lines = ["usage: " + children.map(\.usage).joined(separator: "\n       "), ""]
+        var lines = children.map { "usage: " + $0.usage } + [""]
         lines += definitions(children.map { ($0.name, $0.summary) })
         return lines.joined(separator: "\n") + "\n"
     }

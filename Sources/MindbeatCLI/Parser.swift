@@ -192,7 +192,7 @@ struct Parser {
             if start + 1 < tokens.count, let close = Parser.closest(tokens[start + 1], among: names) {
                 message = "unknown command '\(word) \(Parser.sanitized(tokens[start + 1]))'; did you mean '\(word) \(close)'?"
             }
-            throw UsageError(message, "usage: " + children.map(\.usage).joined(separator: "\n       "))
+            throw UsageError(lines: [message] + children.map { "usage: " + $0.usage })
         }
         var message = "unknown command \(Parser.shown(word))"
         let names = Set(table.filter { !$0.hidden }.map { $0.path[0] }).sorted()

@@ -29,7 +29,7 @@ extension Commands {
             "7. Whatever the channel, come back and end the session here so that it is logged: mindbeat end ID --held.",
         ]
         for tip in tips {
-            HelpWriter.wrap(tip, width: context.helpWidth, indent: tip.first?.isNumber == true ? 3 : 0).forEach(context.out.line)
+            HelpWriter.wrap(tip, width: context.helpWidth, indent: tip.first?.isNumber == true ? 3 : 0, firstIndent: 0).forEach(context.out.line)
         }
     }
 }

@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+
+@Suite("Accounts, end to end")
+struct AccountCommandTests {
+    @Test func initCreatesAPrivateDatabaseAndLogsIn() throws {
+        let box = try Sandbox()
+        let outcome = try box.run(["init", "--name", "Ann Coach", "--email", "ann@example.com", "--password-stdin"], stdin: "ann-password\n")
+        try box.expectOK(outcome)
+        let attributes = try FileManager.default.attributesOfItem(atPath: box.databasePath)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let directory = try FileManager.default.attributesOfItem(atPath: (box.databasePath as NSString).deletingLastPathComponent)
+        #expect((directory[.posixPermissions] as? Int) == 0o700)
+        let state = box.root.appendingPathComponent("state/mindbeat").path
+        #expect((try FileManager.default.attributesOfItem(atPath: state)[.posixPermissions] as? Int) == 0o700)
+        let tokenFile = try #require(try FileManager.default.contentsOfDirectory(atPath: state).first)
+        #expect((try FileManager.default.attributesOfItem(atPath: state + "/" + tokenFile)[.posixPermissions] as? Int) == 0o600)
+        let whoami = try box.run("whoami", "--json")
+        #expect(whoami.object["email"] as? String == "ann@example.com")
+        #expect(whoami.object["role"] as? String == "coach")
+        #expect(whoami.object["admin"] as? Bool == true)
+        #expect(Set(whoami.object.keys) == ["email", "name", "role", "admin", "phone", "zoom"])
+        #expect(!box.dump().contains("ann-password"))
+    }
+
+    @Test func initTwiceIsRefused() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let before = box.dump()
+        let again = try box.run(["init", "--name", "X", "--email", "x@example.com", "--password-stdin"], stdin: "password123\n")
+        expectFailure(again, 1, "already has accounts")
+        #expect(box.dump() == before)
+    }
+
+    @Test func passwordRules() throws {
+        let box = try Sandbox()
+        let short = try box.run(["init", "--name", "Ann", "--email", "ann@example.com", "--password-stdin"], stdin: "short\n")
+        expectFailure(short, 64, "shorter than 8")
+        #expect(!FileManager.default.fileExists(atPath: box.databasePath))
+        let noTerminal = try box.run(["init", "--name", "Ann", "--email", "ann@example.com"], stdin: "")
+        expectFailure(noTerminal, 64, "--password-stdin")
+        #expect(!FileManager.default.fileExists(atPath: box.databasePath))
+    }
+
+    @Test func loginLogoutAndTheSameMessageForBothWrongs() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let wrongPassword = try box.run(["login", "bo@example.com", "--password-stdin"], stdin: "nope-nope\n")
+        let wrongEmail = try box.run(["login", "nobody@example.com", "--password-stdin"], stdin: "bo-password\n")
+        expectFailure(wrongPassword, 77)
+        expectFailure(wrongEmail, 77)
+        #expect(wrongPassword.stderr == wrongEmail.stderr)
+        try box.expectOK(box.run(["login", "BO@example.com", "--password-stdin"], stdin: "bo-password\r\n"))
+        #expect(try box.run("whoami").stdout.contains("bo@example.com"))
+        try box.expectOK(box.run("logout"))
+        expectFailure(try box.run("whoami"), 77, "mindbeat login")
+    }
+
+    @Test func aTokenFromTheEnvironmentOverridesAndCanBeRevoked() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let token = try box.token("bo")
+        #expect(try box.run(["whoami"], env: ["MINDBEAT_TOKEN": token]).stdout.contains("bo@example.com"))
+        #expect(try box.run(["whoami"]).stdout.contains("ann@example.com"))
+        try box.expectOK(box.run(["logout"], env: ["MINDBEAT_TOKEN": token]))
+        expectFailure(try box.run(["whoami"], env: ["MINDBEAT_TOKEN": token]), 77, "expired or was revoked")
+        expectFailure(try box.run(["whoami"], env: ["MINDBEAT_TOKEN": "mbt_forged"]), 77, "not logged in")
+    }
+
+    @Test func loginsExpireAfterThirtyDays() throws {
+        let box = try Sandbox()
+        try box.seed()
+        box.now = "2026-12-31T07:59:00Z"
+        try box.expectOK(box.run("whoami"))
+        box.now = "2026-12-31T08:00:00Z"
+        expectFailure(try box.run("whoami"), 77, "expired")
+    }
+
+    @Test func movingTheDatabaseKeepsTheLogin() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let moved = box.root.appendingPathComponent("moved.db").path
+        try FileManager.default.moveItem(atPath: box.databasePath, toPath: moved)
+        for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: box.databasePath + suffix) {
+            try FileManager.default.moveItem(atPath: box.databasePath + suffix, toPath: moved + suffix)
+        }
+        #expect(try box.run(["--db", moved, "whoami"]).stdout.contains("ann@example.com"))
+    }
+
+    @Test func passwdChangesThePasswordAndRevokesOtherLogins() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let other = try box.token("ann")
+        try box.expectOK(box.run(["passwd", "--password-stdin"], stdin: "a-new-password\n"))
+        try box.expectOK(box.run("whoami"))
+        expectFailure(try box.run(["whoami"], env: ["MINDBEAT_TOKEN": other]), 77)
+        try box.expectOK(box.run(["login", "ann@example.com", "--password-stdin"], stdin: "a-new-password\n"))
+        expectFailure(try box.run(["passwd", "--password-stdin"], stdin: "short\n"), 64)
+    }
+
+    @Test func usersAddAndList() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let list = try box.run("users", "list", "--json")
+        #expect(list.array.map { $0["email"] as? String } == ["ann@example.com", "bo@example.com", "cy@example.com", "di@example.com", "ed@example.com"])
+        #expect(try box.run("users", "list", "--role", "coach", "--json").array.count == 2)
+        #expect(try box.run("users", "list").stdout.contains("Cy Lead"))
+        expectFailure(try box.run(as: "di", "users", "list"), 77, "admin")
+        try box.logIn("bo")
+        let before = box.dump()
+        expectFailure(try box.run(["users", "add", "--role", "member", "--name", "B", "--email", "Bo@Example.com", "--password-stdin"], stdin: "password123\n"), 1, "already exists")
+        expectFailure(try box.run(as: "bo", "users", "add", "--role", "member", "--name", "Z", "--email", "z@example.com", "--password-stdin", stdin: "password123\n"), 77)
+        expectFailure(try box.run(["users", "add", "--role", "member", "--name", "Z", "--email", "z@example.com", "--coach", "nobody@example.com", "--password-stdin"], stdin: "password123\n"), 66)
+        expectFailure(try box.run(["users", "add", "--role", "member", "--name", "Z", "--email", "z@example.com", "--manager", "di@example.com", "--password-stdin"], stdin: "password123\n"), 1, "not a manager")
+        #expect(box.dump() == before)
+    }
+
+    @Test func aCoachAddsTheirOwnMembers() throws {
+        let box = try Sandbox()
+        try box.seed()
+        try box.expectOK(box.run(as: "di", "users", "add", "--role", "member", "--name", "Gus", "--email", "gus@example.com", "--password-stdin", stdin: "gus-password\n"))
+        let members = try box.run(as: "di", "members", "--json")
+        #expect(members.array.map { $0["email"] as? String } == ["ed@example.com", "gus@example.com"])
+    }
+
+    @Test func profileShowsAndUpdates() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let updated = try box.run("profile", "--zoom", "https://zoom.example/j/1", "--phone", "+1 (555) 010-0100", "--json")
+        #expect(updated.object["zoom"] as? String == "https://zoom.example/j/1")
+        #expect(updated.object["phone"] as? String == "+1 (555) 010-0100")
+        let cleared = try box.run("profile", "--phone=", "--json")
+        #expect(cleared.object["phone"] is NSNull)
+        #expect(try box.run("profile").stdout.contains("https://zoom.example/j/1"))
+        expectFailure(try box.run("profile", "--zoom", "javascript:alert(1)"), 64, "--zoom")
+        expectFailure(try box.run("profile", "--phone", "+1 555\r\nBcc: x"), 64, "--phone")
+    }
+
+    @Test func membersForCoachAndLineManager() throws {
+        let box = try Sandbox()
+        try box.seed()
+        _ = try box.schedule("2026-12-02T09:00:00Z")
+        let coach = try box.run("members", "--json")
+        let bo = try #require(coach.array.first)
+        #expect(bo["email"] as? String == "bo@example.com")
+        #expect(Set(bo.keys) == ["email", "name", "role", "admin", "phone", "zoom", "next_session", "held", "missed"])
+        #expect((bo["next_session"] as? [String: Any])?["contact_attempts"] as? Int == 0)
+        let manager = try box.run(as: "cy", "members", "--json")
+        let report = try #require(manager.array.first)
+        let next = try #require(report["next_session"] as? [String: Any])
+        #expect(Set(next.keys) == ["id", "coach", "coach_name", "member", "member_name", "starts_at", "ends_at", "duration_minutes", "status"])
+        expectFailure(try box.run(as: "bo", "members"), 77)
+        #expect(try box.run("members").stdout.contains("Bo Member"))
+    }
+}
