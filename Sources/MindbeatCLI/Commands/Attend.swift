@@ -26,7 +26,7 @@ extension Commands {
         if attendance.joinedEarly {
             let minutes = (session.startsAt.seconds(since: now) + 59) / 60
             context.warn("the counter has started, \(minutes) minute\(minutes == 1 ? "" : "s") before session \(session.id) starts at \(zone.shortTime(session.startsAt, now: now)).")
-            context.warn("Ending the session now would end it for \(session.member.name) too; mindbeat will not end it before \(zone.shortTime(session.startsAt, now: now)) unless \(session.member.firstName) joins.")
+            context.warn("ending the session now would end it for \(session.member.name) too; mindbeat will not end it before \(zone.shortTime(session.startsAt, now: now)) unless \(session.member.firstName) joins.")
         }
         guard attendance.joinedNow else {
             let first = attendance.party == .coach ? session.coachJoinedAt : session.memberJoinedAt

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Plays the mindbeat protocol story against a throwaway database, printing each
+# command and what it prints. The clock is fixed with MINDBEAT_NOW so the story
+# reads the same every time.
+set -u
+bin=$(cd "$(dirname "${1:-.build/release/mindbeat}")" && pwd)/$(basename "${1:-.build/release/mindbeat}")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export MINDBEAT_DB="$work/mindbeat.db" XDG_STATE_HOME="$work/state" HOME="$work" TZ=UTC NO_COLOR=1
+unset MINDBEAT_TOKEN
+
+mb() {
+  printf '\n$ mindbeat %s\n' "$*"
+  "$bin" "$@" 2>&1
+  local status=$?
+  [ $status -eq 0 ] || printf '(exit %d)\n' "$status"
+}
+at() { export MINDBEAT_NOW="$1"; printf '\n# %s — %s\n' "${1:11:5}" "$2"; }
+
+at 2026-12-01T08:00:00Z "Ann sets mindbeat up and adds her member Bo"
+printf '\n$ mindbeat init --name "Ann Coach" --email ann@example.com --password-stdin <<< ********\n'
+echo 'ann-password' | "$bin" init --name "Ann Coach" --email ann@example.com --password-stdin
+printf '\n$ mindbeat users add --role member --name "Bo Member" --email bo@example.com --password-stdin <<< ********\n'
+echo 'bo-password' | "$bin" users add --role member --name "Bo Member" --email bo@example.com --password-stdin
+mb sessions add --at 2026-12-01T09:00:00Z --member bo@example.com
+mb sessions list
+
+at 2026-12-01T08:50:00Z "Ann joins ten minutes early: the counter starts, and mindbeat warns her"
+mb attend 1
+
+at 2026-12-01T08:55:00Z "Bo is not there. Ending it as missed now is refused, with every reason"
+mb end 1 --missed
+mb status 1
+
+at 2026-12-01T09:06:00Z "Five minutes after the start, Ann emails Bo a reminder"
+mb contact 1 --via email
+
+at 2026-12-01T09:15:00Z "Fifteen minutes after the start, with a contact attempt made: missed is allowed"
+mb end 1 --missed
+
+at 2026-12-01T09:20:00Z "They book the next session; this time both attend"
+mb sessions add --at 2026-12-08T09:00:00Z --member bo@example.com
+at 2026-12-08T08:58:00Z "Bo joins first"
+bo_token=$(cd "$work" && XDG_STATE_HOME="$work/bo" "$bin" login bo@example.com --password-stdin <<< 'bo-password' >/dev/null && cat "$work"/bo/mindbeat/*.token)
+printf '\n$ mindbeat attend 2        # as Bo\n'
+MINDBEAT_TOKEN=$bo_token "$bin" attend 2 2>&1
+at 2026-12-08T09:00:00Z "Ann joins on time"
+mb attend 2
+printf '\n$ mindbeat chat 2 "Hi Ann, my camera is slow today"        # as Bo\n'
+MINDBEAT_TOKEN=$bo_token "$bin" chat 2 "Hi Ann, my camera is slow today"
+mb chat 2
+at 2026-12-08T09:55:00Z "The session went well: Ann ends it as held"
+mb end 2 --held
+mb sessions list --past
