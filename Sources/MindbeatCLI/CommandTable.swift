@@ -49,6 +49,8 @@ struct Option: Sendable {
     let value: ValueKind?
     let placeholder: String
     let help: String
+    /// The command cannot run without it.
+    var required = false
 
     /// A flag: present or not.
     static func flag(_ name: String, _ help: String) -> Option {
@@ -58,6 +60,11 @@ struct Option: Sendable {
     /// An option with a value.
     static func value(_ name: String, _ placeholder: String, _ kind: ValueKind, _ help: String) -> Option {
         Option(name: name, value: kind, placeholder: placeholder, help: help)
+    }
+
+    /// An option with a value that must be given.
+    static func needed(_ name: String, _ placeholder: String, _ kind: ValueKind, _ help: String) -> Option {
+        Option(name: name, value: kind, placeholder: placeholder, help: help, required: true)
     }
 
     var spelled: String { "--" + name }
@@ -142,8 +149,11 @@ struct Command: Sendable {
     func option(named name: String) -> Option? { options.first { $0.name == name } }
 
     /// The usage line: `mindbeat end ID (--held | --missed)`.
-    var usage: String {
-        var words = ["mindbeat"] + path
+    var usage: String { usageParts.joined(separator: " ") }
+
+    /// The usage line in the units it may be wrapped between.
+    var usageParts: [String] {
+        var words = ["mindbeat " + path.joined(separator: " ")]
         for positional in positionals {
             var word = positional.name
             if positional.variadic { word += "..." }
@@ -155,10 +165,13 @@ struct Command: Sendable {
             grouped.formUnion(group.names)
             words.append(group.required ? "(" + parts.joined(separator: " | ") + ")" : "[" + parts.joined(separator: " | ") + "]")
         }
-        for option in options where !grouped.contains(option.name) {
+        for option in options where !grouped.contains(option.name) && option.required {
+            words.append(option.usage)
+        }
+        for option in options where !grouped.contains(option.name) && !option.required {
             words.append("[\(option.usage)]")
         }
-        return words.joined(separator: " ")
+        return words
     }
 }
 

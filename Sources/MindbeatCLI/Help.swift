@@ -23,6 +23,25 @@ struct HelpWriter {
         return lines
     }
 
+    /// `usage: mindbeat …`, wrapped between its parts with continuation lines
+    /// aligned after the command name.
+    static func usageLines(_ command: Command, width: Int) -> [String] {
+        let parts = command.usageParts
+        let indent = String(repeating: " ", count: "usage: ".count + parts[0].count + 1)
+        var lines: [String] = []
+        var line = "usage: " + parts[0]
+        for part in parts.dropFirst() {
+            if line.count + 1 + part.count > width && line.count > indent.count {
+                lines.append(line)
+                line = indent + part
+            } else {
+                line += " " + part
+            }
+        }
+        lines.append(line)
+        return lines
+    }
+
     /// Two columns: a term and its description, wrapped.
     func definitions(_ items: [(String, String)], termWidth: Int = 24) -> [String] {
         var lines: [String] = []
@@ -70,8 +89,7 @@ struct HelpWriter {
     }
 
     func command(_ command: Command) -> String {
-        var lines = HelpWriter.wrap(command.usage, width: width, indent: 9 + command.path.joined(separator: " ").count + 1 + 6, firstIndent: 0)
-        lines[0] = "usage: " + lines[0]
+        var lines = HelpWriter.usageLines(command, width: width)
         lines += ["", "mindbeat \(command.name): \(command.summary)"]
         if !command.discussion.isEmpty {
             lines.append("")

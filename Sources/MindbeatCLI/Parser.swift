@@ -143,6 +143,9 @@ struct Parser {
             let what = extra.hasPrefix("-") && extra != "-" ? "argument \(Parser.shown(extra)) (put -- before text that starts with -)" : "argument \(Parser.shown(extra))"
             throw UsageError("unexpected \(what)", "usage: \(command.usage)")
         }
+        for option in command.options where option.required && arguments.options[option.name] == nil {
+            throw UsageError("missing \(option.usage)", "usage: \(command.usage)")
+        }
         for group in command.oneOf {
             let given = group.names.filter { arguments.options[$0] != nil }
             let spelled = group.names.map { "--" + $0 }

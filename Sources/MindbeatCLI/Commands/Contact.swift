@@ -14,10 +14,9 @@ extension Commands {
             """,
         positionals: [Positional("ID", .sessionID, "the session")],
         options: [
-            .value("via", "METHOD", .choice(ContactMethod.allCases.map(\.rawValue)), "email, phone or chat"),
+            .needed("via", "email|phone|chat", .choice(ContactMethod.allCases.map(\.rawValue)), "how you tried to reach the member"),
             .value("note", "TEXT", .text, "a note: for you only, or the chat line with --via chat"),
         ],
-        oneOf: [OneOf(names: ["via"], required: true)],
         examples: [
             ("mindbeat contact 12 --via email", "email the member a reminder"),
             ("mindbeat contact 12 --via phone --note 'voicemail'", "call them, noting what happened"),

@@ -10,8 +10,8 @@ extension Commands {
             Refused when the database already has accounts.
             """,
         options: [
-            .value("name", "NAME", .name, "your name, as members see it"),
-            .value("email", "EMAIL", .email, "your email address, which you log in with"),
+            .needed("name", "NAME", .name, "your name, as members see it"),
+            .needed("email", "EMAIL", .email, "your email address, which you log in with"),
             CommonOptions.passwordStdin,
         ],
         examples: [

@@ -11,7 +11,7 @@ extension Commands {
             another not-ended session of the coach or the member; back-to-back is fine.
             """,
         options: [
-            .value("at", "TIME", .time, "the start: 2026-12-01 10:00 (local), an RFC 3339 time, +2h, +1d …"),
+            .needed("at", "TIME", .time, "the start: 2026-12-01 10:00 (local), an RFC 3339 time, +2h, +1d …"),
             .value("member", "EMAIL", .email, "the member (a coach or admin names them)"),
             .value("coach", "EMAIL", .email, "the coach (an admin names them; default: you)"),
             .value("duration", "MINUTES", .minutes, "the length in minutes, 1 to 1440 (default 60)"),

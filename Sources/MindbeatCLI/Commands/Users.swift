@@ -11,9 +11,9 @@ extension Commands {
             nothing else.
             """,
         options: [
-            .value("role", "ROLE", .choice(Role.allCases.map(\.rawValue)), "coach, member or manager"),
-            .value("name", "NAME", .name, "the person's name"),
-            .value("email", "EMAIL", .email, "their email address, which they log in with"),
+            .needed("role", "coach|member|manager", .choice(Role.allCases.map(\.rawValue)), "coach, member or manager"),
+            .needed("name", "NAME", .name, "the person's name"),
+            .needed("email", "EMAIL", .email, "their email address, which they log in with"),
             .value("coach", "EMAIL", .email, "a member's coach (default: you, if you are a coach)"),
             .value("manager", "EMAIL", .email, "a member's line manager"),
             .value("phone", "NUMBER", .phone, "a phone number, for calls when the platform fails"),

@@ -1,0 +1,133 @@
+import Testing
+@testable import MindbeatCLI
+@testable import MindbeatCore
+
+@Suite("Parsing command lines")
+struct ParserTests {
+    let parser = Parser(table: Commands.table) { text throws(InvalidValue) in
+        try TimeInput.parse(text, now: at("2026-12-01T08:00:00Z"), zone: FixedOffsetZone.utc)
+    }
+
+    func parse(_ words: String...) throws -> (Command, Arguments) {
+        let (request, _) = try parser.parse(words)
+        guard case .run(let command, let arguments) = request else { throw UsageError("not a run") }
+        return (command, arguments)
+    }
+
+    func problem(_ words: String...) -> [String] {
+        do {
+            _ = try parser.parse(words)
+            return []
+        } catch {
+            return error.lines
+        }
+    }
+
+    @Test func optionsBeforeOrAfterPositionalsInEitherSpelling() throws {
+        for words in [["end", "12", "--held"], ["end", "--held", "12"]] {
+            let (request, _) = try parser.parse(words)
+            guard case .run(let command, let arguments) = request else { Issue.record(); return }
+            #expect(command.name == "end" && arguments.sessionID == 12 && arguments.flag("held"))
+        }
+        let (_, a) = try parse("sessions", "add", "--at=+2h", "--member", "bo@example.com", "--duration=45")
+        #expect(a.instant("at") == at("2026-12-01T10:00:00Z"))
+        #expect(a.string("member") == "bo@example.com" && a.integer("duration") == 45)
+    }
+
+    @Test func doubleDashEndsOptions() throws {
+        let (_, a) = try parse("chat", "3", "--", "--held is not an option here")
+        #expect(a.positionalString(1) == "--held is not an option here")
+        let (_, b) = try parse("chat", "3", "-")
+        #expect(b.positionalString(1) == "-")
+    }
+
+    @Test func theLongestCommandPathWins() throws {
+        #expect(try parse("help", "call").0.name == "help call")
+        #expect(try parse("help", "end").0.name == "help")
+        #expect(try parse("sessions", "list").0.name == "sessions list")
+    }
+
+    @Test func dbIsGlobalAnywhere() throws {
+        #expect(try parser.parse(["--db", "/x.db", "whoami"]).db == "/x.db")
+        #expect(try parser.parse(["whoami", "--db=/y.db"]).db == "/y.db")
+        #expect(problem("whoami", "--db").first?.contains("needs a value") == true)
+    }
+
+    @Test func unknownThingsAreNamedWithASuggestion() {
+        #expect(problem("attned").first == "unknown command 'attned'; did you mean 'attend'?")
+        #expect(problem("end", "1", "--mised").first == "unknown option '--mised' for 'end'; did you mean --missed?")
+        #expect(problem("end", "1", "-x").first?.hasPrefix("unknown option '-x'") == true)
+        #expect(problem("sessions").first?.contains("needs a subcommand: list, show, add") == true)
+        #expect(problem("frobnicate").first == "unknown command 'frobnicate'")
+        #expect(problem("end", "1", "--held").isEmpty)
+    }
+
+    @Test func everyProblemComesWithTheUsage() {
+        let lines = problem("end", "1", "--held", "--missed")
+        #expect(lines == ["--held and --missed cannot be used together", "usage: mindbeat end ID (--held | --missed)"])
+    }
+
+    @Test func valuesAreCheckedAndNamed() {
+        #expect(problem("sessions", "show", "0").first?.hasPrefix("ID '0' is out of range") == true)
+        #expect(problem("sessions", "add", "--at", "2026-02-30").first?.hasPrefix("--at '2026-02-30' is not a real date") == true)
+        #expect(problem("sessions", "add", "--at", "+1d", "--duration", "0").first?.hasPrefix("--duration '0'") == true)
+        #expect(problem("users", "add", "--role", "boss").first == "--role 'boss' is not one of coach, member, manager")
+        #expect(problem("end", "1", "--held", "--held").first == "--held is given more than once")
+        #expect(problem("end", "1", "2", "--held").first == "unexpected argument '2'")
+    }
+
+    @Test func echoedValuesAreMadeSafe() {
+        let line = problem("sessions", "show", "\u{1B}[31mred\u{202E}").first ?? ""
+        #expect(!line.contains("\u{1B}") && !line.contains("\u{202E}"))
+        let long = problem("sessions", "show", String(repeating: "9", count: 10_000)).first ?? ""
+        #expect(long.count < 200)
+    }
+
+    @Test func freeTextIsNeverEchoed() {
+        let secret = "SECRET-TEXT-" + String(repeating: "x", count: 5000)
+        let result = capture(["chat", "1", secret])
+        #expect(result.status == 64)
+        #expect(!result.stderr.contains("SECRET-TEXT"))
+    }
+
+    @Test func helpWinsOverOtherProblems() throws {
+        let (request, _) = try parser.parse(["end", "--bogus", "-h"])
+        guard case .help(let words) = request else { Issue.record("expected help"); return }
+        #expect(words == ["end"])
+    }
+
+    @Test func invalidNowIsAUsageError() {
+        let result = capture(["whoami"], environment: ["MINDBEAT_NOW": "2026-12-01 09:00"])
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix("mindbeat: MINDBEAT_NOW"))
+    }
+
+    @Test func jsonEscapesEverythingItMust() {
+        let value = JSON.object([("text", .string("a\"b\\c\nd\u{1}e\u{2028}f"))])
+        #expect(value.rendered() == "{\n  \"text\": \"a\\\"b\\\\c\\nd\\u0001e\\u2028f\"\n}")
+        #expect(JSON.array([]).rendered() == "[]")
+        #expect(JSON.null.rendered() == "null")
+    }
+}
+
+@Suite("Exit statuses")
+struct ExitStatusMappingTests {
+    @Test func everyErrorKindMapsToItsDocumentedStatus() {
+        let zone = FixedOffsetZone.utc
+        let now = at("2026-12-01T08:00:00Z")
+        let cases: [(MindbeatError, MindbeatCLI.ExitStatus)] = [
+            (.usage("x"), .usage), (.invalidValue(option: "--x", problem: "is bad"), .usage), (.badData("x"), .dataError),
+            (.notADatabase(path: "p"), .dataError), (.newerDatabase(path: "p", version: 9), .dataError),
+            (.corruptDatabase(path: "p"), .dataError), (.databaseMissing(path: "p"), .notFound), (.notFound("x"), .notFound),
+            (.cannotCreate(path: "p", reason: "r"), .cannotCreate), (.io("x"), .ioError), (.busy, .temporaryFailure),
+            (.notLoggedIn, .permission), (.loginExpired, .permission), (.wrongCredentials, .permission), (.forbidden("x"), .permission),
+            (.refused(Refusal(action: "x", reasons: [.coachNotJoined])), .refused), (.internal("x"), .software),
+        ]
+        for (error, status) in cases {
+            let (mapped, lines) = MindbeatCLI.ExitStatus.describe(error, zone: zone, now: now)
+            #expect(mapped == status, "\(error)")
+            #expect(lines.count == 1 && !(lines.first ?? "").isEmpty)
+        }
+        #expect(MindbeatCLI.ExitStatus.allCases.map(\.rawValue) == [0, 1, 64, 65, 66, 70, 73, 74, 75, 77])
+    }
+}

@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+@testable import MindbeatCLI
+@testable import MindbeatCore
+
+/// What an in-process run printed.
+struct Captured {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// Runs the command line in this process with stdout and stderr captured in
+/// temporary files, under a fixed clock and an empty database path.
+func capture(_ arguments: [String], environment extra: [String: String] = [:]) -> Captured {
+    func temporary() -> (Int32, String) {
+        var template = Array("/tmp/mindbeat-cli-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return mkstemp(base)
+        }
+        return (fd, String(cString: template))
+    }
+    let (outFD, outPath) = temporary()
+    let (errFD, errPath) = temporary()
+    let inFD = open("/dev/null", O_RDONLY)
+    defer {
+        close(outFD); close(errFD); close(inFD)
+        unlink(outPath); unlink(errPath)
+    }
+    var environment = [
+        "MINDBEAT_NOW": "2026-12-01T08:00:00Z", "MINDBEAT_DB": "/nonexistent/mindbeat-cli-tests/mindbeat.db",
+        "HOME": "/nonexistent", "TZ": "UTC",
+    ]
+    for (key, value) in extra { environment[key] = value }
+    let status = run(arguments: arguments, environment: environment, stdin: inFD, stdout: outFD, stderr: errFD)
+    func read(_ path: String) -> String {
+        guard let file = fopen(path, "rb") else { return "" }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            if count == 0 { break }
+            bytes += buffer[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+    return Captured(status: status, stdout: read(outPath), stderr: read(errPath))
+}
+
+/// The package's root directory, from this file's path.
+let packageRoot: String = {
+    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+    parts.removeLast(3)
+    return parts.joined(separator: "/")
+}()
+
+func readText(_ path: String) -> String? {
+    guard let file = fopen(path, "rb") else { return nil }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let count = fread(&buffer, 1, buffer.count, file)
+        if count == 0 { break }
+        bytes += buffer[0..<count]
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
