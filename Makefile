@@ -3,13 +3,22 @@
 #                  binary and play the protocol story on a throwaway database
 #   make test      the whole test suite
 #   make install   PREFIX=/usr/local (binary, man pages, completions)
+#   make generate  rewrite man/ and completions/ from the command table
 
 SWIFT    ?= swift
 PREFIX   ?= /usr/local
 PACKAGES := libsqlite3-dev libsodium-dev
 RELEASE  := .build/release/mindbeat
 
-.PHONY: all deps build release test demo clean
+# What make install copies: the release binary unless told otherwise.
+INSTALL_BIN ?= $(RELEASE)
+BINDIR   := $(DESTDIR)$(PREFIX)/bin
+MANDIR   := $(DESTDIR)$(PREFIX)/share/man/man1
+BASHDIR  := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSHDIR   := $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+FISHDIR  := $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+
+.PHONY: all deps build release test demo generate install uninstall clean
 
 all: build
 
@@ -39,6 +48,26 @@ test: deps
 
 demo: release
 	@scripts/demo.sh $(RELEASE)
+
+# Rewrites man/ and completions/ from the command table. A test fails when the
+# committed files differ from what this would write.
+generate: build
+	.build/debug/mindbeat __generate .
+
+$(RELEASE):
+	$(MAKE) release
+
+install: $(INSTALL_BIN)
+	install -d $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR)
+	install -m 755 $(INSTALL_BIN) $(BINDIR)/mindbeat
+	install -m 644 man/*.1 $(MANDIR)/
+	install -m 644 completions/mindbeat.bash $(BASHDIR)/mindbeat
+	install -m 644 completions/_mindbeat $(ZSHDIR)/_mindbeat
+	install -m 644 completions/mindbeat.fish $(FISHDIR)/mindbeat.fish
+
+uninstall:
+	rm -f $(BINDIR)/mindbeat $(BASHDIR)/mindbeat $(ZSHDIR)/_mindbeat $(FISHDIR)/mindbeat.fish
+	for page in man/*.1; do rm -f $(MANDIR)/$$(basename $$page); done
 
 clean:
 	rm -rf .build

@@ -100,7 +100,7 @@ func shellWords(_ line: String) -> [String] {
             if inWord { words.append(current) }
             current = ""
             inWord = false
-        } else if character == "<" || character == "|" {
+        } else if character == "<" || character == "|" || character == ">" {
             break
         } else {
             current.append(character)

@@ -3,6 +3,6 @@ extension Commands {
     static let table: [Command] = [
         sessionsList, sessionsShow, sessionsAdd, attend, status, chat, contact, switchChannel, end, helpCall,
         initialise, login, logout, whoami, passwd, usersAdd, usersList, profile, members,
-        help,
+        help, completions, complete, generate,
     ]
 }

@@ -1,0 +1,66 @@
+import Testing
+@testable import MindbeatCLI
+
+/// man/ and completions/ are generated from the command table and committed;
+/// these tests regenerate them in memory, as swift-format checks its own
+/// generated files.
+@Suite("Generated files")
+struct GeneratedFilesTests {
+    @Test(arguments: Commands.generatedFiles().map(\.0))
+    func committedFileIsCurrent(path: String) {
+        let expected = Commands.generatedFiles().first { $0.0 == path }?.1 ?? ""
+        let committed = readText(packageRoot + "/" + path)
+        #expect(committed == expected, "\(path) is out of date — run `make generate`")
+    }
+
+    @Test func everyOptionAppearsInItsManPageAndEveryCompletionScript() {
+        let pages = ManPages(table: Commands.table)
+        let scripts = CompletionScripts(table: Commands.table)
+        let bash = scripts.script(for: .bash)
+        let zsh = scripts.script(for: .zsh)
+        let fish = scripts.script(for: .fish)
+        for command in Commands.table where !command.hidden {
+            let page = pages.page(for: command)
+            for option in command.options {
+                #expect(page.contains(ManPages.escape(option.spelled)), "\(option.spelled) missing from \(command.manName)(1)")
+                #expect(bash.contains(option.spelled), "\(option.spelled) of \(command.name) missing from the bash script")
+                #expect(zsh.contains(option.spelled), "\(option.spelled) of \(command.name) missing from the zsh script")
+                #expect(fish.contains("'__mindbeat_is \(command.name)' -l \(option.name)"), "\(option.spelled) of \(command.name) missing from the fish script")
+            }
+            #expect(bash.contains("'\(command.name)'"), "\(command.name) missing from the bash script")
+        }
+    }
+
+    @Test func theOverviewPageDocumentsEveryExitStatusAndVariable() {
+        let page = ManPages(table: Commands.table).overview()
+        for status in ExitStatus.allCases {
+            #expect(page.contains(".B \(status.rawValue)\n" + ManPages.escape(status.meaning)))
+        }
+        for variable in ["MINDBEAT_DB", "MINDBEAT_NOW", "MINDBEAT_TOKEN", "TZ", "NO_COLOR", "XDG_STATE_HOME"] {
+            #expect(page.contains(ManPages.escape(variable)))
+        }
+        for command in Commands.table where !command.hidden {
+            #expect(page.contains(".BR \(command.manName) (1)"))
+        }
+    }
+
+    @Test func pagesCarryAFixedDate() {
+        for (_, text) in ManPages(table: Commands.table).pages() {
+            #expect(text.contains(".TH ") && text.contains(" \(Manual.date) "))
+        }
+    }
+
+    @Test func completionsCommandPrintsTheCommittedScripts() {
+        for shell in CompletionScripts.Shell.allCases {
+            let printed = capture(["completions", shell.rawValue]).stdout
+            #expect(printed == readText(packageRoot + "/completions/" + shell.fileName))
+        }
+        #expect(capture(["completions", "tcsh"]).status == 64)
+    }
+
+    @Test func roffEscaping() {
+        #expect(ManPages.escape("--held") == "\\-\\-held")
+        #expect(ManPages.escape(".starts with a dot") == "\\&.starts with a dot")
+        #expect(ManPages.escape("back\\slash") == "back\\eslash")
+    }
+}
