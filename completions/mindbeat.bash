@@ -16,6 +16,8 @@ _mindbeat_path() {
                 'sessions show') echo 'sessions show'; return ;;
                 'sessions add') echo 'sessions add'; return ;;
                 'help call') echo 'help call'; return ;;
+                'notes add') echo 'notes add'; return ;;
+                'notes list') echo 'notes list'; return ;;
                 'users add') echo 'users add'; return ;;
                 'users list') echo 'users list'; return ;;
     esac
@@ -35,6 +37,8 @@ _mindbeat_value_options() {
         'switch') echo --db ;;
         'end') echo --db ;;
         'help call') echo --db ;;
+        'notes add') echo --session --member --db ;;
+        'notes list') echo --session --member --db ;;
         'init') echo --name --email --db ;;
         'login') echo --db ;;
         'logout') echo --db ;;
@@ -73,6 +77,10 @@ _mindbeat() {
             'sessions add --member') COMPREPLY=($(compgen -W "$(mindbeat "${db[@]}" __complete members 2>/dev/null)" -- "$cur")) ;;
             'sessions add --coach') COMPREPLY=($(compgen -W "$(mindbeat "${db[@]}" __complete members 2>/dev/null)" -- "$cur")) ;;
             'contact --via') COMPREPLY=($(compgen -W 'email phone chat' -- "$cur")) ;;
+            'notes add --session') COMPREPLY=($(compgen -W "$(mindbeat "${db[@]}" __complete sessions 2>/dev/null)" -- "$cur")) ;;
+            'notes add --member') COMPREPLY=($(compgen -W "$(mindbeat "${db[@]}" __complete members 2>/dev/null)" -- "$cur")) ;;
+            'notes list --session') COMPREPLY=($(compgen -W "$(mindbeat "${db[@]}" __complete sessions 2>/dev/null)" -- "$cur")) ;;
+            'notes list --member') COMPREPLY=($(compgen -W "$(mindbeat "${db[@]}" __complete members 2>/dev/null)" -- "$cur")) ;;
             'init --email') COMPREPLY=($(compgen -W "$(mindbeat "${db[@]}" __complete members 2>/dev/null)" -- "$cur")) ;;
             'users add --role') COMPREPLY=($(compgen -W 'coach member manager' -- "$cur")) ;;
             'users add --email') COMPREPLY=($(compgen -W "$(mindbeat "${db[@]}" __complete members 2>/dev/null)" -- "$cur")) ;;
@@ -89,12 +97,13 @@ _mindbeat() {
         if [[ "$cur" == -* ]]; then
             COMPREPLY=($(compgen -W '--db --help --version' -- "$cur"))
         else
-            COMPREPLY=($(compgen -W 'sessions attend status chat contact switch end help init login logout whoami passwd users profile members completions' -- "$cur"))
+            COMPREPLY=($(compgen -W 'sessions attend status chat contact switch end help notes init login logout whoami passwd users profile members completions' -- "$cur"))
         fi
         return 0
     fi
     case "$path" in
         'sessions') COMPREPLY=($(compgen -W 'list show add' -- "$cur")); return 0 ;;
+        'notes') COMPREPLY=($(compgen -W 'add list' -- "$cur")); return 0 ;;
         'users') COMPREPLY=($(compgen -W 'add list' -- "$cur")); return 0 ;;
     esac
 
@@ -111,6 +120,8 @@ _mindbeat() {
             'switch') COMPREPLY=($(compgen -W '--zoom --phone --platform --help --db' -- "$cur")) ;;
             'end') COMPREPLY=($(compgen -W '--held --missed --help --db' -- "$cur")) ;;
             'help call') COMPREPLY=($(compgen -W '--help --db' -- "$cur")) ;;
+            'notes add') COMPREPLY=($(compgen -W '--session --member --shared --private --help --db' -- "$cur")) ;;
+            'notes list') COMPREPLY=($(compgen -W '--session --member --json --help --db' -- "$cur")) ;;
             'init') COMPREPLY=($(compgen -W '--name --email --password-stdin --help --db' -- "$cur")) ;;
             'login') COMPREPLY=($(compgen -W '--password-stdin --help --db' -- "$cur")) ;;
             'logout') COMPREPLY=($(compgen -W '--help --db' -- "$cur")) ;;
@@ -149,7 +160,7 @@ _mindbeat() {
         'switch 0') COMPREPLY=($(compgen -W "$(mindbeat "${db[@]}" __complete sessions 2>/dev/null)" -- "$cur")) ;;
         'end 0') COMPREPLY=($(compgen -W "$(mindbeat "${db[@]}" __complete sessions 2>/dev/null)" -- "$cur")) ;;
         'login 0') COMPREPLY=($(compgen -W "$(mindbeat "${db[@]}" __complete members 2>/dev/null)" -- "$cur")) ;;
-        'help '*) COMPREPLY=($(compgen -W 'sessions attend status chat contact switch end help init login logout whoami passwd users profile members completions call' -- "$cur")) ;;
+        'help '*) COMPREPLY=($(compgen -W 'sessions attend status chat contact switch end help notes init login logout whoami passwd users profile members completions call' -- "$cur")) ;;
         'completions 0') COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;;
     esac
     return 0

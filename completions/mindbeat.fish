@@ -27,6 +27,12 @@ function __mindbeat_path --description 'The mindbeat command being completed'
         case 'help call'
             echo 'help call'
             return
+        case 'notes add'
+            echo 'notes add'
+            return
+        case 'notes list'
+            echo 'notes list'
+            return
         case 'users add'
             echo 'users add'
             return
@@ -63,6 +69,10 @@ function __mindbeat_value_options
             echo --db
         case 'help call'
             echo --db
+        case 'notes add'
+            echo --session --member --db
+        case 'notes list'
+            echo --session --member --db
         case 'init'
             echo --name --email --db
         case 'login'
@@ -139,6 +149,7 @@ complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'contact' -d 'record an a
 complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'switch' -d 'move a session to Zoom or the phone, or back to the platform'
 complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'end' -d 'end a session as held or missed'
 complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'help' -d 'show help for mindbeat or a command'
+complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'notes' -d 'notes commands'
 complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'init' -d 'create the database and its first account, and log in'
 complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'login' -d 'log in to this database'
 complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'logout' -d 'revoke the login in use'
@@ -152,6 +163,8 @@ complete -c mindbeat -n '__mindbeat_is sessions' -a 'list' -d 'list your session
 complete -c mindbeat -n '__mindbeat_is sessions' -a 'show' -d 'show one session'
 complete -c mindbeat -n '__mindbeat_is sessions' -a 'add' -d 'schedule a session'
 complete -c mindbeat -n '__mindbeat_is help' -a 'call' -d 'tips for fixing video-call problems'
+complete -c mindbeat -n '__mindbeat_is notes' -a 'add' -d 'write a shared or private note'
+complete -c mindbeat -n '__mindbeat_is notes' -a 'list' -d 'list the notes you may read'
 complete -c mindbeat -n '__mindbeat_is users' -a 'add' -d 'add an account'
 complete -c mindbeat -n '__mindbeat_is users' -a 'list' -d 'list the accounts (admin)'
 complete -c mindbeat -n '__mindbeat_is sessions list' -l upcoming -d 'sessions not ended yet, oldest first (the default)'
@@ -182,6 +195,13 @@ complete -c mindbeat -n '__mindbeat_is switch; and test (__mindbeat_given) -eq 0
 complete -c mindbeat -n '__mindbeat_is end' -l held -d 'the session took place'
 complete -c mindbeat -n '__mindbeat_is end' -l missed -d 'the member did not come, and you followed the protocol'
 complete -c mindbeat -n '__mindbeat_is end; and test (__mindbeat_given) -eq 0' -a '(mindbeat (__mindbeat_db) __complete sessions 2>/dev/null)'
+complete -c mindbeat -n '__mindbeat_is notes add' -l session -x -a '(mindbeat (__mindbeat_db) __complete sessions 2>/dev/null)' -d 'the session the note is on'
+complete -c mindbeat -n '__mindbeat_is notes add' -l member -x -a '(mindbeat (__mindbeat_db) __complete members 2>/dev/null)' -d 'the member whose profile the note is on'
+complete -c mindbeat -n '__mindbeat_is notes add' -l shared -d 'the other party may read it (after the session ends)'
+complete -c mindbeat -n '__mindbeat_is notes add' -l private -d 'only you may read it'
+complete -c mindbeat -n '__mindbeat_is notes list' -l session -x -a '(mindbeat (__mindbeat_db) __complete sessions 2>/dev/null)' -d 'only the notes of this session'
+complete -c mindbeat -n '__mindbeat_is notes list' -l member -x -a '(mindbeat (__mindbeat_db) __complete members 2>/dev/null)' -d 'only the notes about this member'
+complete -c mindbeat -n '__mindbeat_is notes list' -l json -d 'print JSON instead of text'
 complete -c mindbeat -n '__mindbeat_is init' -l name -x -d 'your name, as members see it'
 complete -c mindbeat -n '__mindbeat_is init' -l email -x -a '(mindbeat (__mindbeat_db) __complete members 2>/dev/null)' -d 'your email address, which you log in with'
 complete -c mindbeat -n '__mindbeat_is init' -l password-stdin -d 'read the password as one line from standard input instead of asking on the terminal'
@@ -204,5 +224,5 @@ complete -c mindbeat -n '__mindbeat_is profile' -l phone -x -d 'your phone numbe
 complete -c mindbeat -n '__mindbeat_is profile' -l zoom -x -d 'your Zoom link ('\'''\'' removes it)'
 complete -c mindbeat -n '__mindbeat_is profile' -l json -d 'print JSON instead of text'
 complete -c mindbeat -n '__mindbeat_is members' -l json -d 'print JSON instead of text'
-complete -c mindbeat -n '__mindbeat_is help' -a 'sessions attend status chat contact switch end help init login logout whoami passwd users profile members completions call'
+complete -c mindbeat -n '__mindbeat_is help' -a 'sessions attend status chat contact switch end help notes init login logout whoami passwd users profile members completions call'
 complete -c mindbeat -n '__mindbeat_is completions; and test (__mindbeat_given) -eq 0' -a 'bash zsh fish'

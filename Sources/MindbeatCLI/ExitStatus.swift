@@ -51,6 +51,8 @@ extension ExitStatus {
         switch error {
         case let error as UsageError:
             return (.usage, error.lines)
+        case let error as EditorFailure:
+            return (.refused, [error.message])
         case let error as OutputError:
             return (.ioError, error.message.map { [$0] } ?? [])
         case let error as MindbeatError:

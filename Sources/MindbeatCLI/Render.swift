@@ -71,6 +71,18 @@ struct Render {
         return .object(fields)
     }
 
+    func json(_ note: Note) -> JSON {
+        .object([
+            ("id", .int(note.id)),
+            ("session", .optional(note.sessionID)),
+            ("member", .string(note.member.email)),
+            ("author", .string(note.author.email)),
+            ("visibility", .string(note.visibility.rawValue)),
+            ("body", .string(note.body)),
+            ("created_at", json(note.createdAt)),
+        ])
+    }
+
     func json(_ message: ChatMessage) -> JSON {
         .object([("at", json(message.at)), ("author", .string(message.authorEmail)), ("text", .string(message.text))])
     }

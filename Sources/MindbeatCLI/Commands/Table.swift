@@ -2,6 +2,7 @@ extension Commands {
     /// Every command of mindbeat, in the order help lists them.
     static let table: [Command] = [
         sessionsList, sessionsShow, sessionsAdd, attend, status, chat, contact, switchChannel, end, helpCall,
+        notesAdd, notesList,
         initialise, login, logout, whoami, passwd, usersAdd, usersList, profile, members,
         help, completions, complete, generate,
     ]

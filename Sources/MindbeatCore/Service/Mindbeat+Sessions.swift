@@ -300,6 +300,7 @@ extension Mindbeat {
             session.status = held ? .held : .missed
             session.endedAt = now
             try store.updateSessionState(session)
+            try queueNoticesOnEnd(session)
             return session
         }
     }

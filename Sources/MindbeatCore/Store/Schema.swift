@@ -91,6 +91,20 @@ enum Schema {
         CREATE INDEX notices_by_status ON notices(status, due_at);
         CREATE INDEX notices_by_session ON notices(session_id, recipient_id);
         """,
+        """
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            author_id INTEGER NOT NULL REFERENCES accounts(id),
+            member_id INTEGER NOT NULL REFERENCES accounts(id),
+            session_id INTEGER REFERENCES sessions(id),
+            visibility TEXT NOT NULL CHECK (visibility IN ('shared', 'private')),
+            body TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX notes_by_member ON notes(member_id, created_at);
+        CREATE INDEX notes_by_session ON notes(session_id, created_at);
+        CREATE INDEX notes_by_author ON notes(author_id, created_at);
+        """,
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }

@@ -1,0 +1,180 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Runs another program: `$EDITOR` for notes, the mail command for the outbox.
+///
+/// posix_spawn rather than swift-subprocess or Foundation's Process: it adds
+/// no dependency and no Foundation to the binary (which costs every command
+/// start-up time), and the two uses need little — a pipe to the child's
+/// standard input, its standard error captured, a deadline after which it is
+/// killed, and signals reset to their defaults in the child (mindbeat ignores
+/// SIGPIPE, and ignored signals survive exec).
+struct ChildProcess {
+    /// How a child ended.
+    enum Ending: Equatable {
+        case exited(Int32)
+        case signalled(Int32)
+        /// Still running at the deadline, and killed.
+        case timedOut
+
+        var succeeded: Bool { self == .exited(0) }
+
+        var description: String {
+            switch self {
+            case .exited(let code): return "exited with status \(code)"
+            case .signalled(let signal): return "was killed by signal \(signal)"
+            case .timedOut: return "did not finish in time and was killed"
+            }
+        }
+    }
+
+    struct Result {
+        let ending: Ending
+        /// Standard error, when captured (at most 64 KiB of it).
+        let errorOutput: [UInt8]
+    }
+
+    struct SpawnFailure: Error {
+        let message: String
+    }
+
+    /// The program and its arguments; the program is looked up in `PATH`.
+    let arguments: [String]
+    /// The child's environment; nil inherits mindbeat's.
+    var environment: [String: String]?
+    /// Bytes written to the child's standard input (then closed); nil lets the
+    /// child share mindbeat's standard input, output and error (an editor).
+    var input: [UInt8]?
+    /// Seconds before the child is killed; nil waits for ever.
+    var timeout: Int?
+
+    /// Runs the child to its end.
+    func run() throws -> Result {
+        guard let program = arguments.first, !program.isEmpty else { throw SpawnFailure(message: "no program given") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGPIPE, SIGINT, SIGQUIT, SIGTERM, SIGHUP] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var noMask = sigset_t()
+        sigemptyset(&noMask)
+        posix_spawnattr_setsigmask(&attributes, &noMask)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        var inputPipe: [Int32] = [-1, -1]
+        var errorPipe: [Int32] = [-1, -1]
+        let captures = input != nil
+        if captures {
+            guard pipe(&inputPipe) == 0, pipe(&errorPipe) == 0 else {
+                throw SpawnFailure(message: "cannot create a pipe: \(String(cString: strerror(errno)))")
+            }
+            // Close-on-exec, so that no other child inherits them.
+            for fd in inputPipe + errorPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0)
+            posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
+            // The child's standard output goes nowhere: it is not mindbeat's output.
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
+        defer {
+            for fd in inputPipe + errorPipe where fd >= 0 { close(fd) }
+        }
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let envStrings = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { envStrings?.forEach { free($0) } }
+
+        var pid: pid_t = 0
+        let rc: Int32
+        if let envStrings {
+            rc = posix_spawnp(&pid, program, &actions, &attributes, argv, envStrings)
+        } else {
+            rc = posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
+        }
+        guard rc == 0 else {
+            throw SpawnFailure(message: "cannot run \(program): \(String(cString: strerror(rc)))")
+        }
+        let deadline = timeout.map { monotonicSeconds() + Double($0) }
+        var errorOutput: [UInt8] = []
+        if captures {
+            close(inputPipe[0]); inputPipe[0] = -1
+            close(errorPipe[1]); errorPipe[1] = -1
+            pump(input ?? [], to: &inputPipe[1], from: &errorPipe[0], collecting: &errorOutput, deadline: deadline)
+        }
+        return Result(ending: wait(for: pid, deadline: deadline), errorOutput: errorOutput)
+    }
+
+    /// Writes the input and reads standard error until both are done or the
+    /// deadline passes.
+    private func pump(_ input: [UInt8], to writeFD: inout Int32, from readFD: inout Int32, collecting output: inout [UInt8], deadline: Double?) {
+        var offset = 0
+        if input.isEmpty { close(writeFD); writeFD = -1 }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while writeFD >= 0 || readFD >= 0 {
+            var fds: [pollfd] = []
+            if writeFD >= 0 { fds.append(pollfd(fd: writeFD, events: Int16(POLLOUT), revents: 0)) }
+            if readFD >= 0 { fds.append(pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)) }
+            var wait: Int32 = -1
+            if let deadline {
+                let left = deadline - monotonicSeconds()
+                if left <= 0 { return }
+                wait = Int32(min(left * 1000, 1000)) + 1
+            }
+            let ready = poll(&fds, nfds_t(fds.count), wait)
+            if ready < 0 && errno != EINTR { break }
+            for entry in fds where entry.revents != 0 {
+                if entry.fd == writeFD {
+                    let written = input[offset...].withUnsafeBytes { raw in
+                        write(writeFD, raw.baseAddress, min(raw.count, 65_536))
+                    }
+                    if written > 0 { offset += written }
+                    if written < 0 && errno != EINTR && errno != EAGAIN || offset >= input.count {
+                        close(writeFD)
+                        writeFD = -1
+                    }
+                } else if entry.fd == readFD {
+                    let count = read(readFD, &buffer, buffer.count)
+                    if count > 0 {
+                        if output.count < 65_536 { output += buffer[0..<count] }
+                    } else if count == 0 || errno != EINTR {
+                        close(readFD)
+                        readFD = -1
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waits for the child until the deadline, then kills it.
+    private func wait(for pid: pid_t, deadline: Double?) -> Ending {
+        var status: Int32 = 0
+        while true {
+            let done = waitpid(pid, &status, deadline == nil ? 0 : WNOHANG)
+            if done == pid { break }
+            if done < 0 && errno != EINTR { return .exited(-1) }
+            if let deadline, monotonicSeconds() >= deadline {
+                kill(pid, SIGKILL)
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                return .timedOut
+            }
+            if deadline != nil { usleep(5_000) }
+        }
+        let signal = status & 0x7f
+        if signal == 0 { return .exited((status >> 8) & 0xff) }
+        return .signalled(signal)
+    }
+}
+
+func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}

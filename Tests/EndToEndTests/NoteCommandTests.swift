@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+
+@Suite("Notes, end to end")
+struct NoteCommandTests {
+    @Test func theAccessMatrixThroughTheBinary() throws {
+        let box = try Sandbox()
+        try box.seed()
+        try box.expectOK(box.run(["users", "add", "--role", "coach", "--name", "Op Admin", "--email", "op@example.com", "--admin", "--password-stdin"], stdin: "op-password\n"))
+        let id = try box.schedule()
+        try box.expectOK(box.run("notes", "add", "--session", id, "--shared", "SHARED-SESSION"))
+        try box.expectOK(box.run("notes", "add", "--session", id, "--private", "PRIVATE-SESSION"))
+        try box.expectOK(box.run("notes", "add", "--member", "bo@example.com", "--shared", "SHARED-PROFILE"))
+        try box.expectOK(box.run("notes", "add", "--member", "bo@example.com", "--private", "PRIVATE-PROFILE"))
+        try box.expectOK(box.run(as: "bo", "notes", "add", "--session", id, "--shared", "BO-SHARED"))
+        func bodies(_ who: String) throws -> Set<String> {
+            let outcome = who == "ann" ? try box.run("notes", "list", "--json") : try box.run(as: who, "notes", "list", "--json")
+            return Set(outcome.array.compactMap { $0["body"] as? String })
+        }
+        #expect(try bodies("ann") == ["SHARED-SESSION", "PRIVATE-SESSION", "SHARED-PROFILE", "PRIVATE-PROFILE"])
+        #expect(try bodies("bo") == ["SHARED-PROFILE", "BO-SHARED"])
+        #expect(try bodies("di").isEmpty)
+        #expect(try bodies("op").isEmpty)
+        expectFailure(try box.run(as: "cy", "notes", "list"), 77)
+        box.now = "2026-12-01T09:00:00Z"
+        try box.expectOK(box.run(as: "bo", "attend", id))
+        try box.expectOK(box.run("attend", id))
+        box.now = "2026-12-01T09:50:00Z"
+        try box.expectOK(box.run("end", id, "--held"))
+        #expect(try bodies("bo") == ["SHARED-PROFILE", "BO-SHARED", "SHARED-SESSION"])
+        #expect(try bodies("ann").contains("BO-SHARED"))
+        #expect(try bodies("op").isEmpty)
+        let note = try box.run("notes", "list", "--session", id, "--json").array.first ?? [:]
+        #expect(Set(note.keys) == ["id", "session", "member", "author", "visibility", "body", "created_at"])
+        let profile = try box.run("notes", "list", "--member", "bo@example.com", "--json").array
+        #expect(profile.contains { $0["session"] is NSNull })
+    }
+
+    @Test func aPrivateMarkerAppearsOnlyWhereTheContractAllows() throws {
+        let box = try Sandbox()
+        try box.seed()
+        try box.logIn("bo", "cy", "di")
+        let marker = "PRIVATE-MARKER-\(UUID().uuidString.prefix(8))"
+        let id = try box.schedule()
+        try box.expectOK(box.run("notes", "add", "--session", id, "--private", "coach \(marker)"))
+        try box.expectOK(box.run("notes", "add", "--member", "bo@example.com", "--private", "profile \(marker)"))
+        try box.expectOK(box.run(as: "bo", "notes", "add", "--session", id, "--private", "member \(marker)"))
+        try box.expectOK(box.run("notes", "add", "--session", id, "--shared", "shared text"))
+        box.now = "2026-12-01T09:00:00Z"
+        try box.expectOK(box.run(as: "bo", "attend", id))
+        try box.expectOK(box.run("attend", id))
+        box.now = "2026-12-01T09:06:00Z"
+        try box.expectOK(box.run("contact", id, "--via", "email"))
+        box.now = "2026-12-01T09:50:00Z"
+        try box.expectOK(box.run("end", id, "--held"))
+        try box.expectOK(box.run(as: "bo", "notes", "add", "--session", id, "--shared", "after the end"))
+
+        var allowed = ""
+        var elsewhere = ""
+        let authorsOwn = [("ann", ["notes", "list"]), ("ann", ["notes", "list", "--json"]), ("ann", ["notes", "list", "--session", id]),
+                          ("ann", ["notes", "list", "--member", "bo@example.com"]), ("bo", ["notes", "list"]), ("bo", ["notes", "list", "--session", id])]
+        for (who, command) in authorsOwn {
+            let outcome = try box.run(command, env: ["MINDBEAT_TOKEN": box.tokens[who] ?? (try box.token(who))])
+            allowed += outcome.stdout
+            elsewhere += outcome.stderr
+        }
+        #expect(allowed.contains(marker))
+        let everyoneElse: [[String]] = [
+            ["sessions", "list", "--all"], ["sessions", "list", "--all", "--json"], ["sessions", "show", id], ["sessions", "show", id, "--json"],
+            ["status", id], ["status", id, "--json"], ["chat", id], ["chat", id, "--json"], ["members"], ["members", "--json"],
+            ["whoami"], ["notes", "list"], ["notes", "list", "--json"], ["notes", "list", "--session", id], ["end", id, "--missed"],
+            ["attend", id], ["notes", "add", "--session", id, "--shared", ""], ["notes", "add", "--session", "999", "--private", "x"],
+            ["users", "list"], ["profile"],
+        ]
+        for who in ["bo", "cy", "di"] {
+            for command in everyoneElse {
+                let outcome = try box.run(command, env: ["MINDBEAT_TOKEN": box.tokens[who] ?? ""])
+                if who == "bo" && command.starts(with: ["notes", "list"]) {
+                    // Bo's own private note is his to read.
+                    #expect(outcome.stdout.contains("member \(marker)") == !command.contains("--json") || outcome.stdout.contains(marker))
+                    #expect(!outcome.stdout.contains("coach \(marker)") && !outcome.stdout.contains("profile \(marker)"))
+                    elsewhere += outcome.stderr
+                    continue
+                }
+                elsewhere += outcome.stdout + outcome.stderr
+            }
+        }
+        for command in everyoneElse where !command.starts(with: ["notes", "list"]) {
+            let outcome = try box.run(command)
+            elsewhere += outcome.stdout + outcome.stderr
+        }
+        #expect(!elsewhere.contains(marker), "the private marker leaked")
+        let sqlite = try shell("sqlite3 '\(box.databasePath)' 'SELECT * FROM notices'")
+        #expect(sqlite.status == 0)
+        #expect(!sqlite.stdout.contains(marker) && !sqlite.stdout.contains("shared text"))
+        #expect(sqlite.stdout.split(separator: "\n").count == 3, "a reminder and a shared-notes notice to each party: \(sqlite.stdout)")
+    }
+
+    @Test func bodiesFromArgumentsAndStandardInput() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let id = try box.schedule()
+        try box.expectOK(box.run(["notes", "add", "--session", id, "--private", "-"], stdin: "line one\nline two\n"))
+        #expect(try box.run("notes", "list", "--json").array.first?["body"] as? String == "line one\nline two")
+        try box.logIn("di", "cy")
+        let before = box.dump()
+        expectFailure(try box.run(["notes", "add", "--session", id, "--private", "-"], stdin: " \n\n"), 65, "empty")
+        expectFailure(try box.run("notes", "add", "--session", id, "--private", "  "), 65)
+        expectFailure(try box.run(["notes", "add", "--session", id, "--private", "-"], stdin: String(repeating: "x", count: 65_537)), 65, "64 KiB")
+        expectFailure(try box.run("notes", "add", "--session", id, "--private"), 64, "no terminal")
+        expectFailure(try box.run("notes", "add", "--session", id, "x"), 64, "--shared or --private")
+        expectFailure(try box.run("notes", "add", "--private", "x"), 64, "--session or --member")
+        expectFailure(try box.run(as: "di", "notes", "add", "--session", id, "--private", "x"), 66)
+        expectFailure(try box.run(as: "di", "notes", "add", "--member", "bo@example.com", "--private", "x"), 77)
+        expectFailure(try box.run(as: "cy", "notes", "add", "--session", id, "--private", "x"), 77)
+        // Body checks come before the database: an empty body in a missing database is 65.
+        expectFailure(try box.run(["notes", "add", "--session", id, "--private", " "], env: ["MINDBEAT_DB": box.root.appendingPathComponent("none.db").path]), 65)
+        #expect(box.dump() == before)
+        try box.expectOK(box.run(["notes", "add", "--session", id, "--private", "-"], stdin: String(repeating: "y", count: 65_536) + "\n"))
+    }
+
+    /// Runs `notes add` without TEXT on a pseudo-terminal (util-linux `script`)
+    /// with a fake editor.
+    func editWith(_ box: Sandbox, editor: String, _ id: String) throws -> Outcome {
+        let script = box.root.appendingPathComponent("editor.sh").path
+        try ("#!/bin/sh\n" + editor + "\n").write(toFile: script, atomically: true, encoding: .utf8)
+        _ = try shell("chmod +x '\(script)'")
+        var env = box.environment
+        env["MINDBEAT_NOW"] = box.now
+        env["EDITOR"] = script
+        env["VISUAL"] = ""
+        env["TMPDIR"] = box.root.path
+        return try shell("script -qec \"'\(binary)' notes add --session \(id) --private\" /dev/null", environment: env)
+    }
+
+    func leftovers(_ box: Sandbox) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: box.root.path).filter { $0.hasPrefix("mindbeat-note-") }
+    }
+
+    @Test func theEditorPathSavesAndCleansUp() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let id = try box.schedule()
+        let saved = try editWith(box, editor: "test \"$(stat -c %a \"$1\")\" = 600 || exit 3\nprintf 'written in the editor\\n' > \"$1\"", id)
+        #expect(saved.status == 0, "\(saved.stdout)")
+        #expect(try box.run("notes", "list", "--json").array.first?["body"] as? String == "written in the editor")
+        #expect(try leftovers(box).isEmpty)
+
+        let before = box.dump()
+        let empty = try editWith(box, editor: ": nothing written", id)
+        #expect(empty.status == 65, "\(empty.stdout)")
+        #expect(empty.stdout.contains("empty"))
+        #expect(try leftovers(box).isEmpty)
+
+        let failing = try editWith(box, editor: "printf 'half a note' > \"$1\"; exit 1", id)
+        #expect(failing.status == 1, "\(failing.stdout)")
+        #expect(failing.stdout.contains("not saved"))
+        #expect(try leftovers(box).isEmpty)
+
+        let interrupted = try editWith(box, editor: "printf 'text' > \"$1\"; kill -INT $$", id)
+        #expect(interrupted.status == 1, "\(interrupted.stdout)")
+        #expect(try leftovers(box).isEmpty)
+        #expect(box.dump() == before)
+    }
+
+    @Test func aTerminatedMindbeatRemovesTheEditorsFile() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let id = try box.schedule()
+        // The editor kills mindbeat (its parent's parent is `sh`, whose parent is mindbeat).
+        let outcome = try editWith(box, editor: "printf 'text' > \"$1\"; kill -TERM $PPID; sleep 1", id)
+        #expect(outcome.status == 1, "\(outcome.stdout)")
+        #expect(try leftovers(box).isEmpty)
+    }
+}
