@@ -18,8 +18,10 @@ _mindbeat_path() {
                 'help call') echo 'help call'; return ;;
                 'notes add') echo 'notes add'; return ;;
                 'notes list') echo 'notes list'; return ;;
+                'feedback show') echo 'feedback show'; return ;;
                 'users add') echo 'users add'; return ;;
                 'users list') echo 'users list'; return ;;
+                'outbox send') echo 'outbox send'; return ;;
     esac
     echo "$first"
 }
@@ -39,6 +41,8 @@ _mindbeat_value_options() {
         'help call') echo --db ;;
         'notes add') echo --session --member --db ;;
         'notes list') echo --session --member --db ;;
+        'feedback') echo --rating --comment --db ;;
+        'feedback show') echo --db ;;
         'init') echo --name --email --db ;;
         'login') echo --db ;;
         'logout') echo --db ;;
@@ -48,6 +52,8 @@ _mindbeat_value_options() {
         'users list') echo --role --db ;;
         'profile') echo --phone --zoom --db ;;
         'members') echo --db ;;
+        'outbox') echo --db ;;
+        'outbox send') echo --db ;;
         'help') echo --db ;;
         'completions') echo --db ;;
         *) echo --db ;;
@@ -97,7 +103,7 @@ _mindbeat() {
         if [[ "$cur" == -* ]]; then
             COMPREPLY=($(compgen -W '--db --help --version' -- "$cur"))
         else
-            COMPREPLY=($(compgen -W 'sessions attend status chat contact switch end help notes init login logout whoami passwd users profile members completions' -- "$cur"))
+            COMPREPLY=($(compgen -W 'sessions attend status chat contact switch end help notes feedback init login logout whoami passwd users profile members outbox completions' -- "$cur"))
         fi
         return 0
     fi
@@ -122,6 +128,8 @@ _mindbeat() {
             'help call') COMPREPLY=($(compgen -W '--help --db' -- "$cur")) ;;
             'notes add') COMPREPLY=($(compgen -W '--session --member --shared --private --help --db' -- "$cur")) ;;
             'notes list') COMPREPLY=($(compgen -W '--session --member --json --help --db' -- "$cur")) ;;
+            'feedback') COMPREPLY=($(compgen -W '--rating --comment --json --help --db' -- "$cur")) ;;
+            'feedback show') COMPREPLY=($(compgen -W '--json --help --db' -- "$cur")) ;;
             'init') COMPREPLY=($(compgen -W '--name --email --password-stdin --help --db' -- "$cur")) ;;
             'login') COMPREPLY=($(compgen -W '--password-stdin --help --db' -- "$cur")) ;;
             'logout') COMPREPLY=($(compgen -W '--help --db' -- "$cur")) ;;
@@ -131,6 +139,8 @@ _mindbeat() {
             'users list') COMPREPLY=($(compgen -W '--role --json --help --db' -- "$cur")) ;;
             'profile') COMPREPLY=($(compgen -W '--phone --zoom --json --help --db' -- "$cur")) ;;
             'members') COMPREPLY=($(compgen -W '--json --help --db' -- "$cur")) ;;
+            'outbox') COMPREPLY=($(compgen -W '--json --help --db' -- "$cur")) ;;
+            'outbox send') COMPREPLY=($(compgen -W '--help --db' -- "$cur")) ;;
             'help') COMPREPLY=($(compgen -W '--help --db' -- "$cur")) ;;
             'completions') COMPREPLY=($(compgen -W '--help --db' -- "$cur")) ;;
         esac
@@ -159,8 +169,10 @@ _mindbeat() {
         'contact 0') COMPREPLY=($(compgen -W "$(mindbeat "${db[@]}" __complete sessions 2>/dev/null)" -- "$cur")) ;;
         'switch 0') COMPREPLY=($(compgen -W "$(mindbeat "${db[@]}" __complete sessions 2>/dev/null)" -- "$cur")) ;;
         'end 0') COMPREPLY=($(compgen -W "$(mindbeat "${db[@]}" __complete sessions 2>/dev/null)" -- "$cur")) ;;
+        'feedback 0') COMPREPLY=($(compgen -W "$(mindbeat "${db[@]}" __complete sessions 2>/dev/null)" -- "$cur")) ;;
+        'feedback show 0') COMPREPLY=($(compgen -W "$(mindbeat "${db[@]}" __complete sessions 2>/dev/null)" -- "$cur")) ;;
         'login 0') COMPREPLY=($(compgen -W "$(mindbeat "${db[@]}" __complete members 2>/dev/null)" -- "$cur")) ;;
-        'help '*) COMPREPLY=($(compgen -W 'sessions attend status chat contact switch end help notes init login logout whoami passwd users profile members completions call' -- "$cur")) ;;
+        'help '*) COMPREPLY=($(compgen -W 'sessions attend status chat contact switch end help notes feedback init login logout whoami passwd users profile members outbox completions call' -- "$cur")) ;;
         'completions 0') COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;;
     esac
     return 0

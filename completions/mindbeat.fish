@@ -33,11 +33,17 @@ function __mindbeat_path --description 'The mindbeat command being completed'
         case 'notes list'
             echo 'notes list'
             return
+        case 'feedback show'
+            echo 'feedback show'
+            return
         case 'users add'
             echo 'users add'
             return
         case 'users list'
             echo 'users list'
+            return
+        case 'outbox send'
+            echo 'outbox send'
             return
     end
     echo $first
@@ -73,6 +79,10 @@ function __mindbeat_value_options
             echo --session --member --db
         case 'notes list'
             echo --session --member --db
+        case 'feedback'
+            echo --rating --comment --db
+        case 'feedback show'
+            echo --db
         case 'init'
             echo --name --email --db
         case 'login'
@@ -90,6 +100,10 @@ function __mindbeat_value_options
         case 'profile'
             echo --phone --zoom --db
         case 'members'
+            echo --db
+        case 'outbox'
+            echo --db
+        case 'outbox send'
             echo --db
         case 'help'
             echo --db
@@ -150,6 +164,7 @@ complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'switch' -d 'move a sessi
 complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'end' -d 'end a session as held or missed'
 complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'help' -d 'show help for mindbeat or a command'
 complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'notes' -d 'notes commands'
+complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'feedback' -d 'leave feedback on a held session, or list those awaiting yours'
 complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'init' -d 'create the database and its first account, and log in'
 complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'login' -d 'log in to this database'
 complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'logout' -d 'revoke the login in use'
@@ -158,6 +173,7 @@ complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'passwd' -d 'change your 
 complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'users' -d 'users commands'
 complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'profile' -d 'show or update your profile'
 complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'members' -d 'My Members: your members, or a manager'\''s reports'
+complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'outbox' -d 'list the email notices and their status (admin)'
 complete -c mindbeat -n 'test -z (__mindbeat_path)' -a 'completions' -d 'print the completion script for a shell'
 complete -c mindbeat -n '__mindbeat_is sessions' -a 'list' -d 'list your sessions'
 complete -c mindbeat -n '__mindbeat_is sessions' -a 'show' -d 'show one session'
@@ -165,8 +181,10 @@ complete -c mindbeat -n '__mindbeat_is sessions' -a 'add' -d 'schedule a session
 complete -c mindbeat -n '__mindbeat_is help' -a 'call' -d 'tips for fixing video-call problems'
 complete -c mindbeat -n '__mindbeat_is notes' -a 'add' -d 'write a shared or private note'
 complete -c mindbeat -n '__mindbeat_is notes' -a 'list' -d 'list the notes you may read'
+complete -c mindbeat -n '__mindbeat_is feedback' -a 'show' -d 'show the feedback on a session that you may read'
 complete -c mindbeat -n '__mindbeat_is users' -a 'add' -d 'add an account'
 complete -c mindbeat -n '__mindbeat_is users' -a 'list' -d 'list the accounts (admin)'
+complete -c mindbeat -n '__mindbeat_is outbox' -a 'send' -d 'deliver the due notices through sendmail'
 complete -c mindbeat -n '__mindbeat_is sessions list' -l upcoming -d 'sessions not ended yet, oldest first (the default)'
 complete -c mindbeat -n '__mindbeat_is sessions list' -l past -d 'ended sessions, newest first'
 complete -c mindbeat -n '__mindbeat_is sessions list' -l all -d 'every session, oldest first'
@@ -202,6 +220,12 @@ complete -c mindbeat -n '__mindbeat_is notes add' -l private -d 'only you may re
 complete -c mindbeat -n '__mindbeat_is notes list' -l session -x -a '(mindbeat (__mindbeat_db) __complete sessions 2>/dev/null)' -d 'only the notes of this session'
 complete -c mindbeat -n '__mindbeat_is notes list' -l member -x -a '(mindbeat (__mindbeat_db) __complete members 2>/dev/null)' -d 'only the notes about this member'
 complete -c mindbeat -n '__mindbeat_is notes list' -l json -d 'print JSON instead of text'
+complete -c mindbeat -n '__mindbeat_is feedback' -l rating -x -d 'how the session went, from 1 to 5'
+complete -c mindbeat -n '__mindbeat_is feedback' -l comment -x -d 'a comment, up to 4 KiB'
+complete -c mindbeat -n '__mindbeat_is feedback' -l json -d 'print JSON instead of text'
+complete -c mindbeat -n '__mindbeat_is feedback; and test (__mindbeat_given) -eq 0' -a '(mindbeat (__mindbeat_db) __complete sessions 2>/dev/null)'
+complete -c mindbeat -n '__mindbeat_is feedback show' -l json -d 'print JSON instead of text'
+complete -c mindbeat -n '__mindbeat_is feedback show; and test (__mindbeat_given) -eq 0' -a '(mindbeat (__mindbeat_db) __complete sessions 2>/dev/null)'
 complete -c mindbeat -n '__mindbeat_is init' -l name -x -d 'your name, as members see it'
 complete -c mindbeat -n '__mindbeat_is init' -l email -x -a '(mindbeat (__mindbeat_db) __complete members 2>/dev/null)' -d 'your email address, which you log in with'
 complete -c mindbeat -n '__mindbeat_is init' -l password-stdin -d 'read the password as one line from standard input instead of asking on the terminal'
@@ -224,5 +248,6 @@ complete -c mindbeat -n '__mindbeat_is profile' -l phone -x -d 'your phone numbe
 complete -c mindbeat -n '__mindbeat_is profile' -l zoom -x -d 'your Zoom link ('\'''\'' removes it)'
 complete -c mindbeat -n '__mindbeat_is profile' -l json -d 'print JSON instead of text'
 complete -c mindbeat -n '__mindbeat_is members' -l json -d 'print JSON instead of text'
-complete -c mindbeat -n '__mindbeat_is help' -a 'sessions attend status chat contact switch end help notes init login logout whoami passwd users profile members completions call'
+complete -c mindbeat -n '__mindbeat_is outbox' -l json -d 'print JSON instead of text'
+complete -c mindbeat -n '__mindbeat_is help' -a 'sessions attend status chat contact switch end help notes feedback init login logout whoami passwd users profile members outbox completions call'
 complete -c mindbeat -n '__mindbeat_is completions; and test (__mindbeat_given) -eq 0' -a 'bash zsh fish'

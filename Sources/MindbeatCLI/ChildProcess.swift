@@ -50,6 +50,10 @@ struct ChildProcess {
     var input: [UInt8]?
     /// Seconds before the child is killed; nil waits for ever.
     var timeout: Int?
+    /// Runs the child in a process group of its own, so that a timeout kills
+    /// everything it started. An editor stays in mindbeat's group: it needs
+    /// the terminal.
+    var ownProcessGroup = false
 
     /// Runs the child to its end.
     func run() throws -> Result {
@@ -67,7 +71,12 @@ struct ChildProcess {
         var noMask = sigset_t()
         sigemptyset(&noMask)
         posix_spawnattr_setsigmask(&attributes, &noMask)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        var flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+        if ownProcessGroup {
+            flags |= POSIX_SPAWN_SETPGROUP
+            posix_spawnattr_setpgroup(&attributes, 0)
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         var inputPipe: [Int32] = [-1, -1]
         var errorPipe: [Int32] = [-1, -1]
@@ -161,7 +170,7 @@ struct ChildProcess {
             if done == pid { break }
             if done < 0 && errno != EINTR { return .exited(-1) }
             if let deadline, monotonicSeconds() >= deadline {
-                kill(pid, SIGKILL)
+                kill(ownProcessGroup ? -pid : pid, SIGKILL)
                 while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
                 return .timedOut
             }

@@ -51,6 +51,8 @@ extension ExitStatus {
         switch error {
         case let error as UsageError:
             return (.usage, error.lines)
+        case let error as DeliveryFailures:
+            return (.temporaryFailure, ["\(error.count) notice\(error.count == 1 ? "" : "s") could not be delivered; the next run tries again (mindbeat outbox lists the errors)"])
         case let error as EditorFailure:
             return (.refused, [error.message])
         case let error as OutputError:

@@ -90,7 +90,8 @@ struct HelpWriter {
 
     func command(_ command: Command) -> String {
         var lines = HelpWriter.usageLines(command, width: width)
-        lines += ["", "mindbeat \(command.name): \(command.summary)"]
+        lines.append("")
+        lines += HelpWriter.wrap("mindbeat \(command.name): \(command.summary)", width: width, indent: 2, firstIndent: 0)
         if !command.discussion.isEmpty {
             lines.append("")
             lines += HelpWriter.wrap(command.discussion, width: width)

@@ -83,6 +83,30 @@ struct Render {
         ])
     }
 
+    func json(_ feedback: Feedback) -> JSON {
+        .object([
+            ("session", .int(feedback.sessionID)),
+            ("author", .string(feedback.author.email)),
+            ("rating", .int(feedback.rating)),
+            ("comment", .optional(feedback.comment)),
+            ("created_at", json(feedback.createdAt)),
+        ])
+    }
+
+    func json(_ notice: Notice) -> JSON {
+        .object([
+            ("id", .int(notice.id)),
+            ("recipient", .string(notice.recipient.email)),
+            ("session", .optional(notice.sessionID)),
+            ("kind", .string(notice.kind.rawValue)),
+            ("due_at", json(notice.dueAt)),
+            ("status", .string(notice.status.rawValue)),
+            ("attempts", .int(notice.attempts)),
+            ("sent_at", json(notice.sentAt)),
+            ("last_error", .optional(notice.lastError)),
+        ])
+    }
+
     func json(_ message: ChatMessage) -> JSON {
         .object([("at", json(message.at)), ("author", .string(message.authorEmail)), ("text", .string(message.text))])
     }

@@ -70,7 +70,8 @@ struct NoteCommandTests {
             ["status", id], ["status", id, "--json"], ["chat", id], ["chat", id, "--json"], ["members"], ["members", "--json"],
             ["whoami"], ["notes", "list"], ["notes", "list", "--json"], ["notes", "list", "--session", id], ["end", id, "--missed"],
             ["attend", id], ["notes", "add", "--session", id, "--shared", ""], ["notes", "add", "--session", "999", "--private", "x"],
-            ["users", "list"], ["profile"],
+            ["users", "list"], ["profile"], ["feedback"], ["feedback", "--json"], ["feedback", "show", id], ["feedback", "show", id, "--json"],
+            ["feedback", id, "--rating", "5", "--comment", "fine"], ["outbox"], ["outbox", "--json"], ["contact", id, "--via", "email"],
         ]
         for who in ["bo", "cy", "di"] {
             for command in everyoneElse {
@@ -89,6 +90,18 @@ struct NoteCommandTests {
             let outcome = try box.run(command)
             elsewhere += outcome.stdout + outcome.stderr
         }
+        let spool = box.root.appendingPathComponent("spool").path
+        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
+        let fake = box.root.appendingPathComponent("sendmail").path
+        try "#!/bin/sh\ncat > \"\(spool)/$$.eml\"\n".write(toFile: fake, atomically: true, encoding: .utf8)
+        _ = try shell("chmod +x '\(fake)'")
+        box.now = "2026-12-01T11:00:00Z"
+        let send = try box.run(["outbox", "send"], env: ["MINDBEAT_SENDMAIL": fake])
+        elsewhere += send.stdout + send.stderr
+        for file in try FileManager.default.contentsOfDirectory(atPath: spool) {
+            elsewhere += try String(contentsOfFile: spool + "/" + file, encoding: .utf8)
+        }
+        #expect(send.stdout == "3 sent, 0 failed\n")
         #expect(!elsewhere.contains(marker), "the private marker leaked")
         let sqlite = try shell("sqlite3 '\(box.databasePath)' 'SELECT * FROM notices'")
         #expect(sqlite.status == 0)

@@ -2,8 +2,9 @@ extension Commands {
     /// Every command of mindbeat, in the order help lists them.
     static let table: [Command] = [
         sessionsList, sessionsShow, sessionsAdd, attend, status, chat, contact, switchChannel, end, helpCall,
-        notesAdd, notesList,
+        notesAdd, notesList, feedback, feedbackShow,
         initialise, login, logout, whoami, passwd, usersAdd, usersList, profile, members,
+        outbox, outboxSend,
         help, completions, complete, generate,
     ]
 }

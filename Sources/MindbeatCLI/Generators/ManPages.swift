@@ -15,6 +15,9 @@ enum Manual {
         ("TZ", "The zone times are shown in and local TIME values are read in."),
         ("NO_COLOR", "No colour, even on a terminal. There is never colour outside one."),
         ("COLUMNS", "The width help is wrapped to on a terminal; in a pipe it is always 80."),
+        ("MINDBEAT_SENDMAIL", "The mail command of outbox send, split on spaces and run without a shell. Default: /usr/sbin/sendmail -t -i."),
+        ("MINDBEAT_MAIL_FROM", "The From address of notices. Default: mindbeat@localhost. Invalid: exit 64."),
+        ("VISUAL, EDITOR", "The editor notes add opens when no TEXT is given on a terminal."),
     ]
 
     static let files: [(path: String, meaning: String)] = [

@@ -21,6 +21,8 @@ public enum Unmet: Equatable, Sendable {
     case notAManager(email: String)
     case emailTaken(String)
     case databaseHasAccounts
+    case notHeld(SessionStatus)
+    case feedbackGiven
     case nothingToAttend(candidates: [Int64])
     case severalToAttend(candidates: [Int64])
 
@@ -45,6 +47,8 @@ public enum Unmet: Equatable, Sendable {
         case .notAManager: return "not_a_manager"
         case .emailTaken: return "email_taken"
         case .databaseHasAccounts: return "already_initialised"
+        case .notHeld: return "not_held"
+        case .feedbackGiven: return "feedback_given"
         case .nothingToAttend: return "nothing_to_attend"
         case .severalToAttend: return "several_to_attend"
         }
@@ -92,6 +96,10 @@ public enum Unmet: Equatable, Sendable {
             return "an account with the email \(email) already exists"
         case .databaseHasAccounts:
             return "the database already has accounts; log in with mindbeat login EMAIL"
+        case .notHeld(let status):
+            return "feedback is for held sessions, and this one is \(status.words)"
+        case .feedbackGiven:
+            return "you have already left feedback on it"
         case .nothingToAttend(let ids):
             return ids.isEmpty
                 ? "you have no session that can be attended now"

@@ -105,6 +105,17 @@ enum Schema {
         CREATE INDEX notes_by_session ON notes(session_id, created_at);
         CREATE INDEX notes_by_author ON notes(author_id, created_at);
         """,
+        """
+        CREATE TABLE feedback (
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            author_id INTEGER NOT NULL REFERENCES accounts(id),
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+            comment TEXT,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (session_id, author_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX feedback_by_author ON feedback(author_id);
+        """,
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }
