@@ -38,11 +38,12 @@ final class Context {
 
     // MARK: Files
 
-    /// The user's home directory, from `$HOME` or the password database.
+    /// The user's home directory, from `$HOME`. (Not from the password
+    /// database: the release binary is fully static, where NSS look-ups are
+    /// unreliable.)
     var home: String? {
         if let home = environment["HOME"], home.hasPrefix("/") { return home }
-        guard let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir else { return nil }
-        return String(cString: dir)
+        return nil
     }
 
     /// An XDG base directory: the variable if absolute, else `~/fallback`.
