@@ -5,8 +5,10 @@ import Musl
 #endif
 import MindbeatCLI
 
-// A closed pipe must become a write error (exit 74), never a signal.
+// A closed pipe and a file-size limit must become write errors (exit 74),
+// never signals.
 signal(SIGPIPE, SIG_IGN)
+signal(SIGXFSZ, SIG_IGN)
 
 var environment: [String: String] = [:]
 var entry = environ

@@ -25,16 +25,12 @@ extension Commands {
         let password = try context.readPassword(fromStdin: arguments.flag("password-stdin"), confirm: true)
         let hash = try Secrets.hashPassword(password)
         let path = try context.databasePath()
-        let (store, created) = try Store.create(path: path)
+        // A file left by an init that failed is empty or has no accounts, and
+        // the next init takes it over. Nothing is deleted here: another init
+        // running at the same moment may be the one that filled it.
+        let (store, _) = try Store.create(path: path)
         let mindbeat = Mindbeat(store: store, clock: context.clock, zone: context.zone)
-        let account: Account
-        let token: String
-        do {
-            (account, token) = try mindbeat.initialise(name: name, email: email, passwordHash: hash)
-        } catch {
-            if created { Store.removeDatabaseFiles(path) }
-            throw error
-        }
+        let (account, token) = try mindbeat.initialise(name: name, email: email, passwordHash: hash)
         try context.saveToken(token, for: store)
         context.out.line("Created \(path) and logged in as \(account.label), a coach with the admin right.")
         context.out.line("Next: add a member with mindbeat users add --role member --name NAME --email EMAIL")

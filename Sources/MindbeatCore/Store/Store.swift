@@ -41,8 +41,7 @@ public final class Store {
     }
 
     /// Opens or creates the database at `path` for `init`, creating its
-    /// directory 0700 and the file 0600. `created` tells whether the file is new,
-    /// so that a failed `init` can remove it again.
+    /// directory 0700 and the file 0600. `created` tells whether the file is new.
     public static func create(path: String) throws(MindbeatError) -> (store: Store, created: Bool) {
         try makeDirectories(for: path)
         let fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -54,19 +53,14 @@ public final class Store {
         } else if errno != EEXIST {
             throw .cannotCreate(path: path, reason: String(cString: strerror(errno)))
         }
+        try checkHeader(path)
+        let database: Database
         do {
-            try checkHeader(path)
-            let database: Database
-            do {
-                database = try Database(path: path, create: false)
-            } catch {
-                throw Store.classify(error, path: path, creating: true)
-            }
-            return (try prepare(database, path: path, initialising: true), created)
+            database = try Database(path: path, create: false)
         } catch {
-            if created { removeDatabaseFiles(path) }
-            throw classify(error, path: path, creating: true)
+            throw Store.classify(error, path: path, creating: true)
         }
+        return (try prepare(database, path: path, initialising: true), created)
     }
 
     /// Refuses a file whose first bytes show it is not SQLite, or is SQLite marked
@@ -88,14 +82,6 @@ public final class Store {
         // A new mindbeat database may still have its mark only in the WAL, so a
         // zero here is decided later, by SQLite.
         if applicationID != 0 && applicationID != Schema.applicationID { throw .notADatabase(path: path) }
-    }
-
-    /// Removes a database that `init` created and could not finish.
-    public static func removeDatabaseFiles(_ path: String) {
-        unlink(path)
-        unlink(path + "-wal")
-        unlink(path + "-shm")
-        unlink(path + "-journal")
     }
 
     private static func prepare(_ database: Database, path: String, initialising: Bool) throws(MindbeatError) -> Store {
@@ -161,7 +147,11 @@ public final class Store {
         case SQLITE_NOTADB: return .notADatabase(path: path)
         case SQLITE_CORRUPT: return .corruptDatabase(path: path)
         case SQLITE_FULL: return .io("the disk is full: \(path) could not be written")
-        case SQLITE_IOERR: return .io("I/O error on \(path): \(error.message)")
+        case SQLITE_IOERR:
+            // Writing past a full disk or a file-size limit surfaces as a write error.
+            let write = error.extendedCode == SQLITE_IOERR | (3 << 8) || error.extendedCode == SQLITE_IOERR | (4 << 8)
+            return .io(write ? "cannot write \(path): the disk may be full (\(error.message)); nothing was changed"
+                             : "I/O error on \(path): \(error.message)")
         case SQLITE_READONLY: return .io("\(path) is read-only: \(error.message)")
         case SQLITE_CANTOPEN:
             return creating ? .cannotCreate(path: path, reason: error.message) : .io("cannot open \(path): \(error.message)")
