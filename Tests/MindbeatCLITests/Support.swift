@@ -36,19 +36,7 @@ func capture(_ arguments: [String], environment extra: [String: String] = [:]) -
     ]
     for (key, value) in extra { environment[key] = value }
     let status = run(arguments: arguments, environment: environment, stdin: inFD, stdout: outFD, stderr: errFD)
-    func read(_ path: String) -> String {
-        guard let file = fopen(path, "rb") else { return "" }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count == 0 { break }
-            bytes += buffer[0..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-    return Captured(status: status, stdout: read(outPath), stderr: read(errPath))
+    return Captured(status: status, stdout: readText(outPath) ?? "", stderr: readText(errPath) ?? "")
 }
 
 /// The package's root directory, from this file's path.

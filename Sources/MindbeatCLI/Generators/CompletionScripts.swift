@@ -53,16 +53,80 @@ struct CompletionScripts {
         "'" + text.replacing("'", with: "'\\''") + "'"
     }
 
-    /// The completion of a value, as a shell word list or a dynamic kind.
-    func valueWords(_ kind: ValueKind) -> (static: [String]?, dynamic: String?, files: Bool) {
+    /// What a value completes to, in any shell.
+    enum Candidates {
+        case words([String])
+        /// Asked of the binary: `mindbeat __complete KIND`.
+        case dynamic(String)
+        case files
+        /// Nothing to offer; the placeholder says what is wanted.
+        case nothing(String)
+    }
+
+    func candidates(_ kind: ValueKind, placeholder: String) -> Candidates {
         switch kind.completion {
-        case .words(let words): return (words, nil, false)
-        case .sessions: return (nil, "sessions", false)
-        case .members: return (nil, "members", false)
-        case .files: return (nil, nil, true)
-        case .commands: return (topWords, nil, false)
-        case .none: return (nil, nil, false)
+        case .words(let words): return .words(words)
+        case .sessions: return .dynamic("sessions")
+        case .members: return .dynamic("members")
+        case .files: return .files
+        case .commands: return .words(topWords + ["call"])
+        case .none: return .nothing(placeholder)
         }
+    }
+
+    /// One case of a shell's `case` statement: a pattern (quoted, with an
+    /// optional trailing glob) and what it completes to.
+    struct CompletionCase {
+        let pattern: String
+        let candidates: Candidates
+    }
+
+    /// The values of options: `'end --via'`.
+    var optionValueCases: [CompletionCase] {
+        visible.flatMap { command in
+            command.options.compactMap { option in
+                option.value.map {
+                    CompletionCase(pattern: CompletionScripts.shellQuote(command.name + " " + option.spelled),
+                                   candidates: candidates($0, placeholder: option.placeholder))
+                }
+            }
+        }
+    }
+
+    /// Positional arguments by how many came before: `'end 0'`, `'help '*`.
+    var positionalCases: [CompletionCase] {
+        visible.flatMap { command in
+            command.positionals.enumerated().map { index, positional in
+                CompletionCase(
+                    pattern: positional.variadic ? CompletionScripts.shellQuote(command.name + " ") + "*"
+                        : CompletionScripts.shellQuote("\(command.name) \(index)"),
+                    candidates: candidates(positional.kind, placeholder: positional.name))
+            }
+        }
+    }
+
+    /// A bash `case` arm, or nil when there is nothing to offer.
+    func bashArm(_ arm: CompletionCase, indent: String) -> String? {
+        let reply: String
+        switch arm.candidates {
+        case .words(let words): reply = "COMPREPLY=($(compgen -W \(CompletionScripts.shellQuote(CompletionScripts.quoted(words))) -- \"$cur\"))"
+        case .dynamic(let kind): reply = "COMPREPLY=($(compgen -W \"$(mindbeat \"${db[@]}\" __complete \(kind) 2>/dev/null)\" -- \"$cur\"))"
+        case .files: reply = "COMPREPLY=($(compgen -f -- \"$cur\"))"
+        case .nothing: return nil
+        }
+        return "\(indent)\(arm.pattern)) \(reply) ;;\n"
+    }
+
+    /// A zsh `case` arm.
+    func zshArm(_ arm: CompletionCase, indent: String) -> String {
+        let action: String
+        switch arm.candidates {
+        case .words(let words): action = "compadd -- \(CompletionScripts.quoted(words))"
+        case .dynamic(let kind): action = "compadd -- ${(f)\"$(mindbeat $db __complete \(kind) 2>/dev/null)\"}"
+        case .files: action = "_files"
+        case .nothing(let placeholder): action = "_message \(CompletionScripts.shellQuote(placeholder))"
+        }
+        return "\(indent)\(arm.pattern)) \(action) ;;\n"
     }
 
     // MARK: bash
@@ -130,20 +194,7 @@ struct CompletionScripts {
                 case "$path $prev" in
 
         """
-        for command in visible {
-            for option in command.options {
-                guard let kind = option.value else { continue }
-                let key = CompletionScripts.shellQuote(command.name + " " + option.spelled)
-                let words = valueWords(kind)
-                if let list = words.static {
-                    s += "            \(key)) COMPREPLY=($(compgen -W \(CompletionScripts.shellQuote(CompletionScripts.quoted(list))) -- \"$cur\")) ;;\n"
-                } else if let dynamic = words.dynamic {
-                    s += "            \(key)) COMPREPLY=($(compgen -W \"$(mindbeat \"${db[@]}\" __complete \(dynamic) 2>/dev/null)\" -- \"$cur\")) ;;\n"
-                } else if words.files {
-                    s += "            \(key)) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n"
-                }
-            }
-        }
+        for arm in optionValueCases { s += bashArm(arm, indent: "            ") ?? "" }
         s += """
                     *' --db') COMPREPLY=($(compgen -f -- "$cur")) ;;
                 esac
@@ -199,19 +250,7 @@ struct CompletionScripts {
             case "$path $given" in
 
         """
-        for command in visible {
-            for (index, positional) in command.positionals.enumerated() {
-                let words = valueWords(positional.kind)
-                let key = positional.variadic ? CompletionScripts.shellQuote(command.name + " ") + "*" : CompletionScripts.shellQuote("\(command.name) \(index)")
-                if command.name == "help" {
-                    s += "        \(key)) COMPREPLY=($(compgen -W \(CompletionScripts.shellQuote(CompletionScripts.quoted(topWords + ["call"]))) -- \"$cur\")) ;;\n"
-                } else if let list = words.static {
-                    s += "        \(key)) COMPREPLY=($(compgen -W \(CompletionScripts.shellQuote(CompletionScripts.quoted(list))) -- \"$cur\")) ;;\n"
-                } else if let dynamic = words.dynamic {
-                    s += "        \(key)) COMPREPLY=($(compgen -W \"$(mindbeat \"${db[@]}\" __complete \(dynamic) 2>/dev/null)\" -- \"$cur\")) ;;\n"
-                }
-            }
-        }
+        for arm in positionalCases { s += bashArm(arm, indent: "        ") ?? "" }
         s += """
             esac
             return 0
@@ -277,22 +316,7 @@ struct CompletionScripts {
             case "$path $prev" in
 
         """
-        for command in visible {
-            for option in command.options {
-                guard let kind = option.value else { continue }
-                let key = CompletionScripts.shellQuote(command.name + " " + option.spelled)
-                let words = valueWords(kind)
-                if let list = words.static {
-                    s += "      \(key)) compadd -- \(CompletionScripts.quoted(list)) ;;\n"
-                } else if let dynamic = words.dynamic {
-                    s += "      \(key)) compadd -- ${(f)\"$(mindbeat $db __complete \(dynamic) 2>/dev/null)\"} ;;\n"
-                } else if words.files {
-                    s += "      \(key)) _files ;;\n"
-                } else {
-                    s += "      \(key)) _message \(CompletionScripts.shellQuote(option.placeholder)) ;;\n"
-                }
-            }
-        }
+        for arm in optionValueCases { s += zshArm(arm, indent: "      ") }
         s += """
               *' --db') _files ;;
             esac
@@ -352,18 +376,8 @@ struct CompletionScripts {
           case "$path $given" in
 
         """
-        for command in visible {
-            for (index, positional) in command.positionals.enumerated() {
-                let words = valueWords(positional.kind)
-                let key = positional.variadic ? CompletionScripts.shellQuote(command.name + " ") + "*" : CompletionScripts.shellQuote("\(command.name) \(index)")
-                if command.name == "help" {
-                    s += "    \(key)) compadd -- \(CompletionScripts.quoted(topWords + ["call"])) ;;\n"
-                } else if let list = words.static {
-                    s += "    \(key)) compadd -- \(CompletionScripts.quoted(list)) ;;\n"
-                } else if let dynamic = words.dynamic {
-                    s += "    \(key)) compadd -- ${(f)\"$(mindbeat $db __complete \(dynamic) 2>/dev/null)\"} ;;\n"
-                }
-            }
+        for arm in positionalCases where { if case .nothing = arm.candidates { return false } else { return true } }() {
+            s += zshArm(arm, indent: "    ")
         }
         s += """
           esac
@@ -487,15 +501,10 @@ struct CompletionScripts {
             for option in command.options {
                 var line = "complete -c mindbeat -n \(condition) -l \(option.name)"
                 if let kind = option.value {
-                    let words = valueWords(kind)
-                    if let list = words.static {
-                        line += " -x -a \(CompletionScripts.shellQuote(CompletionScripts.quoted(list)))"
-                    } else if let dynamic = words.dynamic {
-                        line += " -x -a " + CompletionScripts.shellQuote("(mindbeat (__mindbeat_db) __complete \(dynamic) 2>/dev/null)")
-                    } else if words.files {
-                        line += " -r -F"
-                    } else {
-                        line += " -x"
+                    switch candidates(kind, placeholder: option.placeholder) {
+                    case .files: line += " -r -F"
+                    case .nothing: line += " -x"
+                    case let other: line += " -x -a " + fishArguments(other)
                     }
                 }
                 s += line + " -d \(CompletionScripts.shellQuote(option.help))\n"
@@ -503,16 +512,21 @@ struct CompletionScripts {
             for (index, positional) in command.positionals.enumerated() {
                 let given = positional.variadic ? "" : "; and test (__mindbeat_given) -eq \(index)"
                 let positionalCondition = CompletionScripts.shellQuote("__mindbeat_is \(command.name)" + given)
-                let words = valueWords(positional.kind)
-                if command.name == "help" {
-                    s += "complete -c mindbeat -n \(positionalCondition) -a \(CompletionScripts.shellQuote(CompletionScripts.quoted(topWords + ["call"])))\n"
-                } else if let list = words.static {
-                    s += "complete -c mindbeat -n \(positionalCondition) -a \(CompletionScripts.shellQuote(CompletionScripts.quoted(list)))\n"
-                } else if let dynamic = words.dynamic {
-                    s += "complete -c mindbeat -n \(positionalCondition) -a " + CompletionScripts.shellQuote("(mindbeat (__mindbeat_db) __complete \(dynamic) 2>/dev/null)") + "\n"
+                switch candidates(positional.kind, placeholder: positional.name) {
+                case .files, .nothing: break
+                case let other: s += "complete -c mindbeat -n \(positionalCondition) -a \(fishArguments(other))\n"
                 }
             }
         }
         return s
+    }
+
+    /// The `-a` argument of a fish completion: words, or a call back into mindbeat.
+    func fishArguments(_ candidates: Candidates) -> String {
+        switch candidates {
+        case .words(let words): return CompletionScripts.shellQuote(CompletionScripts.quoted(words))
+        case .dynamic(let kind): return CompletionScripts.shellQuote("(mindbeat (__mindbeat_db) __complete \(kind) 2>/dev/null)")
+        case .files, .nothing: return "''"
+        }
     }
 }
