@@ -1,9 +1,6 @@
 import MindbeatCore
 
 extension Commands {
-    /// The most a chat message may hold, in bytes of UTF-8.
-    static let chatLimit = 4096
-
     static let chat = Command(
         ["chat"], group: .sessions,
         summary: "send to a session's chat, or read it",
@@ -24,20 +21,20 @@ extension Commands {
         ]
     ) { context, arguments in
         let id = arguments.sessionID
-        if var text = arguments.positionalString(1) {
+        if let argument = arguments.positionalString(1) {
             if arguments.flag("json") { throw MindbeatError.usage("--json applies to reading the chat, not sending") }
-            if text == "-" {
-                guard let input = try context.readStdin(limit: chatLimit + 2) else {
-                    throw MindbeatError.invalidValue(option: "TEXT", problem: "is longer than \(chatLimit) bytes")
+            let text: String
+            do {
+                if argument == "-" {
+                    guard let input = try context.readStdin(limit: ChatText.limit + 2) else {
+                        throw MindbeatError.invalidValue(option: "TEXT", problem: "is longer than \(ChatText.limit) bytes")
+                    }
+                    text = try ChatText.message(input, fromStdin: true)
+                } else {
+                    text = try ChatText.message(argument)
                 }
-                text = input
-                if text.hasSuffix("\r\n") { text.removeLast() } else if text.hasSuffix("\n") { text.removeLast() }
-            }
-            guard !Values.trimWhitespace(text).isEmpty else {
-                throw MindbeatError.invalidValue(option: "TEXT", problem: "is empty")
-            }
-            guard text.utf8.count <= chatLimit else {
-                throw MindbeatError.invalidValue(option: "TEXT", problem: "is longer than \(chatLimit) bytes")
+            } catch let error as InvalidValue {
+                throw MindbeatError.invalidValue(option: "TEXT", problem: error.problem)
             }
             let (mindbeat, token) = try context.signedIn()
             try mindbeat.sendChat(token: token, id: id, text: text)

@@ -25,13 +25,12 @@ extension Commands {
         guard let via = arguments.string("via").flatMap(ContactMethod.init(rawValue:)) else {
             throw MindbeatError.usage("give --via email, phone or chat")
         }
-        let note = arguments.string("note")
-        if let note {
-            guard !Values.trimWhitespace(note).isEmpty else {
-                throw MindbeatError.invalidValue(option: "--note", problem: "is empty")
-            }
-            guard note.utf8.count <= chatLimit else {
-                throw MindbeatError.invalidValue(option: "--note", problem: "is longer than \(chatLimit) bytes")
+        var note: String?
+        if let text = arguments.string("note") {
+            do {
+                note = try ChatText.message(text)
+            } catch let error as InvalidValue {
+                throw MindbeatError.invalidValue(option: "--note", problem: error.problem)
             }
         }
         let (mindbeat, token) = try context.signedIn()

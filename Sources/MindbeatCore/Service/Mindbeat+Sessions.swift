@@ -206,6 +206,11 @@ extension Mindbeat {
 
     /// Posts a chat message; a party only, while the session is in progress.
     public func sendChat(token: String?, id: Int64, text: String) throws {
+        do {
+            _ = try ChatText.message(text)
+        } catch let error as InvalidValue {
+            throw MindbeatError.invalidValue(option: "the message", problem: error.problem)
+        }
         try write(token) { actor in
             let (session, _) = try party(in: id, for: actor, doing: "chat")
             let decision = SessionProtocol.chat(session)
@@ -233,7 +238,14 @@ extension Mindbeat {
     /// reminder queued in the same transaction, a phone number to call, or a
     /// line in the chat.
     public func contact(token: String?, id: Int64, via method: ContactMethod, note: String?) throws -> ContactOutcome {
-        try write(token) { actor in
+        if let note {
+            do {
+                _ = try ChatText.message(note)
+            } catch let error as InvalidValue {
+                throw MindbeatError.invalidValue(option: "the note", problem: error.problem)
+            }
+        }
+        return try write(token) { actor in
             var session = try coachOf(id, for: actor, doing: "contact the member")
             let decision = SessionProtocol.contact(session, via: method)
             guard decision.isAllowed else {
