@@ -9,8 +9,16 @@ trap 'rm -rf "$work"' EXIT
 export MINDBEAT_DB="$work/mindbeat.db" XDG_STATE_HOME="$work/state" HOME="$work" TZ=UTC NO_COLOR=1
 unset MINDBEAT_TOKEN
 
+# A command as it would be typed: arguments with spaces in double quotes.
+shown() {
+  local out="" word
+  for word in "$@"; do
+    case "$word" in *[!A-Za-z0-9@._:/+=-]*) out+=" \"$word\"" ;; *) out+=" $word" ;; esac
+  done
+  printf '%s' "$out"
+}
 mb() {
-  printf '\n$ mindbeat %s\n' "$*"
+  printf '\n$ mindbeat%s\n' "$(shown "$@")"
   "$bin" "$@" 2>&1
   local status=$?
   [ $status -eq 0 ] || printf '(exit %d)\n' "$status"
@@ -32,8 +40,13 @@ at 2026-12-01T08:55:00Z "Bo is not there. Ending it as missed now is refused, wi
 mb end 1 --missed
 mb status 1
 
-at 2026-12-01T09:06:00Z "Five minutes after the start, Ann emails Bo a reminder"
+at 2026-12-01T09:06:00Z "Five minutes after the start, Ann emails Bo a reminder; cron delivers it (to a stand-in for sendmail)"
+printf '#!/bin/sh\ntr -d "\\r" > "%s/mail.txt"\n' "$work" > "$work/sendmail" && chmod +x "$work/sendmail"
+export MINDBEAT_SENDMAIL="$work/sendmail -t -i"
 mb contact 1 --via email
+mb outbox send
+printf '\n$ cat mail.txt        # what sendmail received\n'
+cat "$work/mail.txt"
 
 at 2026-12-01T09:15:00Z "Fifteen minutes after the start, with a contact attempt made: missed is allowed"
 mb end 1 --missed
@@ -51,4 +64,16 @@ MINDBEAT_TOKEN=$bo_token "$bin" chat 2 "Hi Ann, my camera is slow today"
 mb chat 2
 at 2026-12-08T09:55:00Z "The session went well: Ann ends it as held"
 mb end 2 --held
+mb notes add --session 2 --shared "Bo's goal for next time: one difficult conversation a week."
+mb notes add --session 2 --private "Bo seemed tired; ask about workload."
+printf '\n$ mindbeat feedback 2 --rating 5 --comment "Clear goals"        # as Bo\n'
+MINDBEAT_TOKEN=$bo_token "$bin" feedback 2 --rating 5 --comment "Clear goals"
+printf '\n$ mindbeat notes list --session 2        # as Bo: the shared note only\n'
+MINDBEAT_TOKEN=$bo_token "$bin" notes list --session 2
 mb sessions list --past
+
+at 2026-12-08T10:10:00Z "Fifteen minutes after the end, Bo is told there are notes to read"
+mb outbox
+mb outbox send
+printf '\n$ cat mail.txt        # no note text, just where to look\n'
+cat "$work/mail.txt"

@@ -96,6 +96,9 @@ struct HelpWriter {
             lines.append("")
             lines += HelpWriter.wrap(command.discussion, width: width)
         }
+        if !command.needsLogin {
+            lines += ["", "Needs no login."]
+        }
         if !command.positionals.isEmpty {
             lines += ["", "Arguments:"]
             lines += definitions(command.positionals.map { ($0.name, $0.help) })

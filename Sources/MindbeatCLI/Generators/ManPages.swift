@@ -90,6 +90,9 @@ struct ManPages {
         var lines = header(command.manName, command.summary)
         lines += synopsis(command)
         lines += [".SH DESCRIPTION", ManPages.escape(command.discussion.isEmpty ? command.summary.prefix(1).uppercased() + command.summary.dropFirst() + "." : command.discussion)]
+        lines += [".PP", command.needsLogin
+            ? "Needs a login (\\fBmindbeat login\\fR); without one it exits 77."
+            : "Needs no login."]
         if !command.positionals.isEmpty {
             lines.append(".SH ARGUMENTS")
             for positional in command.positionals {
