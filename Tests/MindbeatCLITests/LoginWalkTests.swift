@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+@testable import MindbeatCLI
+@testable import MindbeatCore
+
+/// Walks the command table: a command marked as needing a login exits 77
+/// without one; the others never ask for one.
+@Suite("Logins, across the table")
+struct LoginWalkTests {
+    /// A command line that passes the parser: its required arguments and
+    /// options, with valid values.
+    static func minimalLine(_ command: Command) -> [String] {
+        func valid(_ kind: ValueKind) -> String {
+            switch kind {
+            case .sessionID: return "1"
+            case .email: return "bo@example.com"
+            case .name: return "Some Name"
+            case .phone: return "+1 555 0100"
+            case .url: return "https://zoom.us/j/1"
+            case .minutes: return "30"
+            case .rating: return "5"
+            case .time: return "+1d"
+            case .text: return "hello"
+            case .choice(let words): return words.first ?? ""
+            case .path: return "/tmp/mindbeat-login-walk"
+            case .commandName: return "end"
+            }
+        }
+        var words = command.path
+        // Free text is given even where optional: notes add without it wants a terminal.
+        for positional in command.positionals where !positional.optional || positional.kind == .text {
+            words.append(valid(positional.kind))
+        }
+        for option in command.options where option.required {
+            words += [option.spelled] + (option.value.map { [valid($0)] } ?? [])
+        }
+        for group in command.oneOf where group.required {
+            if let option = group.names.first.flatMap(command.option(named:)) {
+                words += [option.spelled] + (option.value.map { [valid($0)] } ?? [])
+            }
+        }
+        if command.option(named: "password-stdin") != nil { words.append("--password-stdin") }
+        return words
+    }
+
+    @Test func commandsNeedALoginExactlyWhenTheTableSaysSo() {
+        let world = FuzzTests.World()
+        var environment = world.environment
+        environment["MINDBEAT_TOKEN"] = nil
+        environment["XDG_STATE_HOME"] = world.directory + "/no-logins"
+        let passwordFile = world.directory + "/walk-password"
+        let file = fopen(passwordFile, "w")
+        fputs("a-password\n", file)
+        fclose(file)
+        for command in Commands.table where !command.hidden {
+            let line = Self.minimalLine(command)
+            let input = open(passwordFile, O_RDONLY)
+            ftruncate(world.errFD, 0); lseek(world.errFD, 0, SEEK_SET)
+            let status = run(arguments: line, environment: environment, stdin: input, stdout: world.outFD, stderr: world.errFD)
+            close(input)
+            let stderr = readText(world.directory + "/err") ?? ""
+            if command.needsLogin {
+                #expect(status == 77 && stderr.contains("not logged in"), "\(line): exit \(status) \(stderr)")
+            } else {
+                #expect(!stderr.contains("not logged in"), "\(line) asked for a login: \(stderr)")
+            }
+        }
+    }
+}
