@@ -9,7 +9,9 @@ import MindbeatCore
 public let mindbeatVersion = "0.1.0"
 
 /// Runs one mindbeat command line and returns its exit status. Everything it
-/// touches is passed in, so tests can call it in-process.
+/// touches is passed in, so tests can call it in-process — except the local
+/// zone: the C library reads `TZ` from the process's own environment, which for
+/// the binary is the same thing.
 public func run(
     arguments: [String], environment: [String: String], stdin: Int32 = 0, stdout: Int32 = 1, stderr: Int32 = 2
 ) -> Int32 {
