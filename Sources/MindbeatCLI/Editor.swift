@@ -37,7 +37,7 @@ extension Context {
         guard fd >= 0 else { throw MindbeatError.io("cannot create a temporary file in \(directory) for the editor") }
         fchmod(fd, 0o600)
         close(fd)
-        let path = String(cString: template)
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         editorFile = strdup(path)
         // Ctrl-C goes to the editor; mindbeat waits for it and cleans up.
         let previousInt = signal(SIGINT, SIG_IGN)

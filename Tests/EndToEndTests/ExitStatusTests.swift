@@ -112,7 +112,7 @@ struct ExitStatusTests {
     @Test func anUncreatableDatabaseExits73() throws {
         let box = try Sandbox()
         let blocker = box.root.appendingPathComponent("blocker").path
-        FileManager.default.createFile(atPath: blocker, contents: Data([1]))
+        _ = FileManager.default.createFile(atPath: blocker, contents: Data([1]))
         let outcome = try box.run(["init", "--name", "A", "--email", "a@example.com", "--password-stdin"], stdin: "password123\n",
                                   env: ["MINDBEAT_DB": blocker + "/sub/mindbeat.db"])
         expectFailure(outcome, 73, "cannot create")

@@ -21,7 +21,7 @@ func capture(_ arguments: [String], environment extra: [String: String] = [:]) -
             guard let base = buffer.baseAddress else { return -1 }
             return mkstemp(base)
         }
-        return (fd, String(cString: template))
+        return (fd, String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
     let (outFD, outPath) = temporary()
     let (errFD, errPath) = temporary()

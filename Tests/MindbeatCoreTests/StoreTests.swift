@@ -101,12 +101,10 @@ struct StoreTests {
         defer { removeTree(directory) }
         writeFile(directory + "/file", [1])
         #expect(throws: MindbeatError.self) { try Store.create(path: directory + "/file/sub/mindbeat.db") }
-        do {
+        do throws(MindbeatError) {
             _ = try Store.create(path: directory + "/file/sub/mindbeat.db")
-        } catch let error as MindbeatError {
-            if case .cannotCreate = error {} else { Issue.record("expected cannotCreate, got \(error)") }
         } catch {
-            Issue.record("unexpected \(error)")
+            if case .cannotCreate = error {} else { Issue.record("expected cannotCreate, got \(error)") }
         }
     }
 

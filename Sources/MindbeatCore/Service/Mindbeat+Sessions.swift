@@ -206,9 +206,9 @@ extension Mindbeat {
 
     /// Posts a chat message; a party only, while the session is in progress.
     public func sendChat(token: String?, id: Int64, text: String) throws {
-        do {
+        do throws(InvalidValue) {
             _ = try ChatText.message(text)
-        } catch let error as InvalidValue {
+        } catch {
             throw MindbeatError.invalidValue(option: "the message", problem: error.problem)
         }
         try write(token) { actor in
@@ -239,9 +239,9 @@ extension Mindbeat {
     /// line in the chat.
     public func contact(token: String?, id: Int64, via method: ContactMethod, note: String?) throws -> ContactOutcome {
         if let note {
-            do {
+            do throws(InvalidValue) {
                 _ = try ChatText.message(note)
-            } catch let error as InvalidValue {
+            } catch {
                 throw MindbeatError.invalidValue(option: "the note", problem: error.problem)
             }
         }

@@ -42,6 +42,9 @@ public final class Database {
 
     let handle: OpaquePointer
     public let path: String
+    /// Prepared statements by their SQL, reused for the life of the connection
+    /// (a command often runs the same query once per member or notice).
+    private var cache: [String: Statement] = [:]
 
     /// Opens `path` read-write; `create` also creates the file when missing.
     public init(path: String, create: Bool) throws {
@@ -61,6 +64,7 @@ public final class Database {
     }
 
     deinit {
+        cache.removeAll()
         sqlite3_close_v2(handle)
     }
 
@@ -70,6 +74,10 @@ public final class Database {
     }
 
     func error(_ rc: Int32, sql: String?) -> DatabaseError {
+        Database.error(handle, sql: sql)
+    }
+
+    static func error(_ handle: OpaquePointer, sql: String?) -> DatabaseError {
         DatabaseError(
             extendedCode: sqlite3_extended_errcode(handle),
             message: String(cString: sqlite3_errmsg(handle)),
@@ -85,30 +93,45 @@ public final class Database {
 
     /// Prepares one statement.
     public func prepare(_ sql: String) throws -> Statement {
-        try Statement(database: self, sql: sql)
+        try Statement(handle: handle, sql: sql)
+    }
+
+    /// A prepared statement from the cache, bound to `arguments`; it is reset
+    /// when `body` is done with it, so no read stays open.
+    private func withStatement<T>(_ sql: String, _ arguments: [SQLiteValue], _ body: (Statement) throws -> T) throws -> T {
+        let statement: Statement
+        if let cached = cache[sql] {
+            statement = cached
+        } else {
+            statement = try prepare(sql)
+            cache[sql] = statement
+        }
+        defer { statement.reset() }
+        try statement.bind(arguments)
+        return try body(statement)
     }
 
     /// Runs a statement with its arguments, returning nothing.
     public func run(_ sql: String, _ arguments: [SQLiteValue] = []) throws {
-        let statement = try prepare(sql)
-        try statement.bind(arguments)
-        while try statement.step() {}
+        try withStatement(sql, arguments) { statement in
+            while try statement.step() {}
+        }
     }
 
     /// The rows a query returns.
     public func rows(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> [Row] {
-        let statement = try prepare(sql)
-        try statement.bind(arguments)
-        var result: [Row] = []
-        while try statement.step() { result.append(statement.row()) }
-        return result
+        try withStatement(sql, arguments) { statement in
+            var result: [Row] = []
+            while try statement.step() { result.append(statement.row()) }
+            return result
+        }
     }
 
     /// The first row a query returns, if any.
     public func row(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> Row? {
-        let statement = try prepare(sql)
-        try statement.bind(arguments)
-        return try statement.step() ? statement.row() : nil
+        try withStatement(sql, arguments) { statement in
+            try statement.step() ? statement.row() : nil
+        }
     }
 
     /// The first column of the first row, as an integer.
@@ -178,21 +201,29 @@ public struct Row: Sendable {
     public func bool(_ column: Int) -> Bool { (integer(column) ?? 0) != 0 }
 }
 
-/// A prepared statement, finalized when the value goes away.
+/// A prepared statement, finalized when the value goes away. It holds its
+/// connection's raw handle, not the `Database`, so that the connection's cache
+/// of statements forms no cycle.
 public final class Statement {
-    let database: Database
+    let connection: OpaquePointer
     let handle: OpaquePointer
     public let sql: String
 
-    init(database: Database, sql: String) throws {
+    init(handle connection: OpaquePointer, sql: String) throws {
         var statement: OpaquePointer?
-        let rc = sqlite3_prepare_v2(database.handle, sql, -1, &statement, nil)
+        let rc = sqlite3_prepare_v2(connection, sql, -1, &statement, nil)
         guard rc == SQLITE_OK, let statement else {
-            throw database.error(rc, sql: sql)
+            throw Database.error(connection, sql: sql)
         }
-        self.database = database
+        self.connection = connection
         self.handle = statement
         self.sql = sql
+    }
+
+    /// Ends a run of the statement, keeping it prepared.
+    public func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
     }
 
     deinit {
@@ -219,7 +250,7 @@ public final class Statement {
                     sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), Database.transient)
                 }
             }
-            guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
+            guard rc == SQLITE_OK else { throw Database.error(connection, sql: sql) }
         }
     }
 
@@ -229,7 +260,7 @@ public final class Statement {
         switch rc {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
-        default: throw database.error(rc, sql: sql)
+        default: throw Database.error(connection, sql: sql)
         }
     }
 

@@ -116,6 +116,12 @@ enum Schema {
         ) WITHOUT ROWID;
         CREATE INDEX feedback_by_author ON feedback(author_id);
         """,
+        """
+        -- Sessions not ended yet, by person and time: upcoming lists, My Members'
+        -- next session and attend without an id read these, not a whole history.
+        CREATE INDEX open_sessions_by_coach ON sessions(coach_id, starts_at) WHERE status IN ('scheduled', 'in_progress');
+        CREATE INDEX open_sessions_by_member ON sessions(member_id, starts_at) WHERE status IN ('scheduled', 'in_progress');
+        """,
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }

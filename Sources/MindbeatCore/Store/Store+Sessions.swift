@@ -48,10 +48,13 @@ extension Store {
     ) throws -> [Session] {
         var conditions: [String] = []
         var arguments: [SQLiteValue] = [.integer(accountID), .integer(accountID), .integer(accountID)]
+        // The status test is repeated inside each lookup so that upcoming
+        // sessions come from the partial indexes of open sessions.
+        let status: String
         switch scope {
-        case .upcoming: conditions.append("s.status IN ('scheduled', 'in_progress')")
-        case .past: conditions.append("s.status IN ('held', 'missed')")
-        case .all: break
+        case .upcoming: status = " AND status IN ('scheduled', 'in_progress')"
+        case .past: status = " AND status IN ('held', 'missed')"
+        case .all: status = ""
         }
         if let memberID {
             conditions.append("s.member_id = ?")
@@ -71,10 +74,10 @@ extension Store {
         // caller's sessions as coach, as member, and those of their reports.
         let sql = Store.sessionSelect + """
              WHERE s.id IN (
-                SELECT id FROM sessions WHERE coach_id = ?
-                UNION ALL SELECT id FROM sessions WHERE member_id = ?
+                SELECT id FROM sessions WHERE coach_id = ?\(status)
+                UNION ALL SELECT id FROM sessions WHERE member_id = ?\(status)
                 UNION ALL SELECT sessions.id FROM sessions JOIN accounts r ON r.id = sessions.member_id
-                    WHERE r.manager_id = ?)
+                    WHERE r.manager_id = ?\(status))
             \(filter) ORDER BY \(order)
             """
         return try database.rows(sql, arguments).compactMap(Store.session(from:))
