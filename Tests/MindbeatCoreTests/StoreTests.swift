@@ -71,6 +71,20 @@ struct StoreTests {
         #expect(fileBytes(f.path) == before)
     }
 
+    @Test func anOlderDatabaseIsMigratedInPlaceKeepingItsData() throws {
+        let f = try Fixture()
+        let id = try f.schedule("2026-12-01T09:00:00Z")
+        // Back to schema 2: no feedback table, no partial indexes.
+        try f.mindbeat.store.database.execute("""
+            DROP TABLE feedback; DROP INDEX open_sessions_by_coach; DROP INDEX open_sessions_by_member;
+            PRAGMA user_version = 2;
+            """)
+        let reopened = try Store.open(path: f.path)
+        #expect(try reopened.database.integer("PRAGMA user_version") == Schema.currentVersion)
+        #expect(try reopened.database.integer("SELECT count(*) FROM sqlite_schema WHERE name IN ('feedback', 'open_sessions_by_coach')") == 2)
+        #expect(try reopened.session(id: id)?.member.email == "bo@example.com")
+    }
+
     @Test func theDatabaseIsPrivateAndInWALMode() throws {
         let f = try Fixture()
         var info = stat()
