@@ -76,7 +76,8 @@ struct HelpWriter {
         }
         lines += ["", "Global options:"]
         lines += definitions([GlobalOption.db, GlobalOption.help, GlobalOption.version].map { ($0.usage, $0.help) })
-        lines += ["", "Run 'mindbeat help COMMAND' for a command's options and examples, 'man mindbeat' for the protocol."]
+        lines.append("")
+        lines += HelpWriter.wrap("Run 'mindbeat help COMMAND' for a command's options and examples, and 'man mindbeat' for the protocol.", width: width)
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -71,6 +71,9 @@ struct CommandTableTests {
     }
 
     @Test func helpIsWrappedAtEightyColumnsInAPipe() {
+        for line in capture(["--help"]).stdout.split(separator: "\n") {
+            #expect(line.count <= 80, "--help: \(line)")
+        }
         for command in Self.visible {
             for line in capture(command.path + ["--help"]).stdout.split(separator: "\n") where !line.hasPrefix("  $ ") {
                 #expect(line.count <= 80, "\(command.name): \(line)")
