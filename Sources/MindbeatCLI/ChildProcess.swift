@@ -58,6 +58,10 @@ struct ChildProcess {
     /// Runs the child to its end.
     func run() throws -> Result {
         guard let program = arguments.first, !program.isEmpty else { throw SpawnFailure(message: "no program given") }
+        // A child that exits without reading its input makes the write fail;
+        // that must be an error here, never a SIGPIPE that kills mindbeat, whoever
+        // called this (main.swift ignores it too; tests call in-process).
+        signal(SIGPIPE, SIG_IGN)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

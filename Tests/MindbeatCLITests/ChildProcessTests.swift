@@ -45,7 +45,6 @@ struct ChildProcessTests {
     }
 
     @Test func signalsAreResetToTheirDefaultsInTheChild() throws {
-        signal(SIGPIPE, SIG_IGN)
         // A child that writes to a closed pipe dies of SIGPIPE, as it would from a shell.
         let result = try ChildProcess(arguments: ["/bin/sh", "-c", "yes | head -c 1 >/dev/null; kill -PIPE $$"], input: []).run()
         #expect(result.ending == .signalled(SIGPIPE))
