@@ -151,6 +151,27 @@ struct OutboxTests {
         #expect(other.messages.isEmpty)
     }
 
+    @Test func aLiveRunKeepsItsClaimsHoweverLongItsDeliveriesTake() throws {
+        let (f, _) = try Self.fixture()
+        f.clock.set("2026-12-01T09:30:00Z")
+        // Each delivery takes six minutes; the second is still this run's when a
+        // second run starts eleven minutes after the first claimed.
+        let slow = RecordingTransport()
+        let other = RecordingTransport()
+        var second = DeliveryReport(sent: -1)
+        var deliveries = 0
+        slow.during = {
+            deliveries += 1
+            f.clock.instant = f.clock.instant.plus(minutes: 6)
+            if deliveries == 2 {
+                second = (try? f.mindbeat.sendDueNotices(from: "m@example.com", transport: other)) ?? DeliveryReport(sent: -2)
+            }
+        }
+        #expect(try f.mindbeat.sendDueNotices(from: "m@example.com", transport: slow) == DeliveryReport(sent: 2, failed: 0))
+        #expect(second == DeliveryReport(sent: 0, failed: 0))
+        #expect(other.messages.isEmpty, "a notice went out twice while its sender lived")
+    }
+
     @Test func aClaimWhoseSenderDiedExpiresAfterTenMinutes() throws {
         let (f, _) = try Self.fixture()
         f.clock.set("2026-12-01T09:16:00Z")

@@ -83,8 +83,12 @@ extension Store {
         return due
     }
 
-    /// Records a delivery attempt, if the claim is still this run's.
+    /// Records a delivery attempt, if the claim is still this run's, and
+    /// renews the run's claims on the notices it has yet to deliver: a live
+    /// run's claims never reach the lease that hands them to another run.
     public func recordDelivery(noticeID: Int64, claim: String, error: String?, at now: Instant) throws {
+        try database.run("UPDATE notices SET claimed_at = ? WHERE claim = ? AND id != ?",
+                         [.integer(now.secondsSinceEpoch), .text(claim), .integer(noticeID)])
         if let error {
             try database.run(
                 """
