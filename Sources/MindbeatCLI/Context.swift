@@ -75,10 +75,11 @@ final class Context {
         return (directory, directory + "/" + store.installID + ".token")
     }
 
-    /// `MINDBEAT_TOKEN`, else the stored token for this database.
-    func token(for store: Store) -> String? {
+    /// `MINDBEAT_TOKEN`, else the stored token for this database. Without HOME
+    /// or XDG_STATE_HOME there is nowhere to look: a usage error that says so.
+    func token(for store: Store) throws -> String? {
         if let token = environment["MINDBEAT_TOKEN"], !token.isEmpty { return token }
-        guard let path = try? tokenFile(for: store).file else { return nil }
+        let path = try tokenFile(for: store).file
         guard let text = try? readFile(path, limit: 4096) else { return nil }
         let token = Values.trimWhitespace(text)
         return token.isEmpty ? nil : token

@@ -64,6 +64,18 @@ struct ExitStatusTests {
         #expect(!FileManager.default.fileExists(atPath: box.databasePath))
     }
 
+    @Test func withoutHomeOrXDGTheMessageSaysWhatToSet() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let token = try box.token("ann")
+        let bare = ["MINDBEAT_DB": box.databasePath, "MINDBEAT_NOW": box.now]
+        let process = try shell("env -i \(bare.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")) '\(binary)' whoami")
+        #expect(process.status == 64)
+        #expect(process.stderr == "mindbeat: cannot tell where your files go: set HOME or XDG_STATE_HOME\n")
+        let withToken = try shell("env -i \(bare.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")) MINDBEAT_TOKEN='\(token)' '\(binary)' whoami")
+        #expect(withToken.status == 0 && withToken.stdout.contains("ann@example.com"))
+    }
+
     @Test func notLoggedInExits77WithAHint() throws {
         let box = try Sandbox()
         try box.seed()

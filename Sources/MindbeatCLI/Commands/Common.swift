@@ -7,7 +7,7 @@ extension Context {
     /// The rules over the existing database, and the caller's login token.
     func signedIn() throws -> (Mindbeat, String?) {
         let mindbeat = try openMindbeat()
-        return (mindbeat, token(for: mindbeat.store))
+        return (mindbeat, try token(for: mindbeat.store))
     }
 
     var render: Render { Render(zone: zone, now: now, color: usesColor) }

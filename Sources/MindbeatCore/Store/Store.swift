@@ -89,10 +89,14 @@ public final class Store {
             database.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
             // Read the marks before anything could write: a foreign or newer
             // file is refused exactly as it was found.
-            let applicationID = try database.integer("PRAGMA application_id") ?? 0
-            let version = try database.integer("PRAGMA user_version") ?? 0
+            // One snapshot for the three reads: another process may be creating
+            // the schema this very moment, and a mark read before its commit
+            // with a version read after it would look like a foreign file.
+            let (applicationID, version, tables) = try database.read { db in
+                (try db.integer("PRAGMA application_id") ?? 0, try db.integer("PRAGMA user_version") ?? 0,
+                 try db.integer("SELECT count(*) FROM sqlite_schema") ?? 0)
+            }
             if applicationID != Schema.applicationID {
-                let tables = try database.integer("SELECT count(*) FROM sqlite_schema") ?? 0
                 if applicationID != 0 || tables > 0 || version != 0 { throw MindbeatError.notADatabase(path: path) }
                 if !initialising { throw MindbeatError.databaseMissing(path: path) }
             }
