@@ -148,6 +148,11 @@ struct Command: Sendable {
 
     func option(named name: String) -> Option? { options.first { $0.name == name } }
 
+    /// Whether any argument or option is free text (a note, a message, a comment).
+    var takesFreeText: Bool {
+        positionals.contains { $0.kind == .text } || options.contains { $0.value == .text }
+    }
+
     /// The usage line: `mindbeat end ID (--held | --missed)`.
     var usage: String { usageParts.joined(separator: " ") }
 

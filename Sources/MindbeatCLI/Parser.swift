@@ -72,13 +72,17 @@ struct Parser {
                 wantsHelp = true
                 continue
             }
-            guard token.hasPrefix("--") else {
-                problems.append("unknown option \(Parser.shown(token))" + suggestion(for: token, in: command))
-                continue
-            }
             let parts = token.dropFirst(2).split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = String(parts[0])
             let inline = parts.count > 1 ? String(parts[1]) : nil
+            // Only a word shaped like an option is named back; anything else may
+            // be text (a note that starts with "--") and is never echoed.
+            guard token.hasPrefix("--"), Parser.looksLikeOption(name) else {
+                problems.append(Parser.looksLikeOption(String(token.drop { $0 == "-" }))
+                    ? "unknown option \(Parser.shown(token))" + suggestion(for: token, in: command)
+                    : "an argument starts with - but is not an option; put -- before text that starts with -")
+                continue
+            }
             if name == "db" {
                 index -= 1
                 db = try globalDB(tokens, &index)
@@ -140,6 +144,11 @@ struct Parser {
         }
         if position < rawPositionals.count {
             let extra = rawPositionals[position]
+            // A stray word of a command that takes free text may be part of a
+            // private note: it is never echoed.
+            if command.takesFreeText {
+                throw UsageError("unexpected extra argument; give the text as one argument (quote it)", "usage: \(command.usage)")
+            }
             let what = extra.hasPrefix("-") && extra != "-" ? "argument \(Parser.shown(extra)) (put -- before text that starts with -)" : "argument \(Parser.shown(extra))"
             throw UsageError("unexpected \(what)", "usage: \(command.usage)")
         }
@@ -235,6 +244,13 @@ struct Parser {
     func describe(_ what: String, raw: String, kind: ValueKind, problem: String) -> String {
         if kind == .text { return "\(what) \(problem)" }
         return "\(what) \(Parser.shown(raw)) \(problem)"
+    }
+
+    /// Letters, digits and inner hyphens, at most 40: the shape of an option name.
+    static func looksLikeOption(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (1...40).contains(bytes.count), bytes.first != UInt8(ascii: "-") else { return false }
+        return bytes.allSatisfy { (97...122).contains($0) || (65...90).contains($0) || (48...57).contains($0) || $0 == UInt8(ascii: "-") }
     }
 
     /// A value from the command line, quoted, made safe to print: control

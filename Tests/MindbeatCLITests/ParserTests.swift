@@ -90,6 +90,20 @@ struct ParserTests {
         #expect(!result.stderr.contains("SECRET-TEXT"))
     }
 
+    @Test func strayWordsOfAPrivateNoteAreNeverEchoed() {
+        for words in [["notes", "add", "--session", "1", "--private", "first", "SECRET-WORDS"],
+                      ["notes", "add", "--session", "1", "--private", "--SECRET-WORDS of a note"],
+                      ["notes", "add", "--session", "1", "--private", "-SECRET words"],
+                      ["feedback", "1", "--rating", "5", "--comment", "ok", "SECRET-WORDS"],
+                      ["chat", "1", "hello", "SECRET-WORDS"]] {
+            let result = capture(words)
+            #expect(result.status == 64, "\(words)")
+            #expect(!result.stderr.contains("SECRET"), "\(words) echoed: \(result.stderr)")
+        }
+        // Things shaped like options are still named, with a suggestion.
+        #expect(problem("notes", "add", "--sesion", "1", "--private", "x").first?.contains("did you mean --session?") == true)
+    }
+
     @Test func helpWinsOverOtherProblems() throws {
         let (request, _) = try parser.parse(["end", "--bogus", "-h"])
         guard case .help(let words) = request else { Issue.record("expected help"); return }

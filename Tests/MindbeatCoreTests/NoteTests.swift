@@ -44,7 +44,10 @@ struct NoteTests {
         let (f, id) = try Self.fixture()
         if place == .sessionAfterEnd { try Self.end(f, id) }
         let notePlace: NotePlace = place == .profile ? .member("bo@example.com") : .session(id)
-        let note = try f.mindbeat.addNote(token: f.token("ann"), place: notePlace, visibility: visibility, body: "about Bo")
+        let saved = try f.mindbeat.addNote(token: f.token("ann"), place: notePlace, visibility: visibility, body: "about Bo")
+        let note = saved.note
+        #expect(saved.sharedWith?.email == (visibility == .shared ? "bo@example.com" : nil))
+        #expect(saved.readableNow == expected(.otherParty, visibility, place), "what the author is told matches what Bo sees")
         let readers: [Reader: String] = [.author: "ann", .otherParty: "bo", .anotherCoach: "di", .lineManager: "cy", .admin: "op"]
         for reader in Reader.allCases {
             let who = readers[reader] ?? ""
@@ -56,7 +59,7 @@ struct NoteTests {
     func theAccessMatrixForAMembersNote(place: Place, visibility: Visibility) throws {
         let (f, id) = try Self.fixture()
         if place == .sessionAfterEnd { try Self.end(f, id) }
-        let note = try f.mindbeat.addNote(token: f.token("bo"), place: .session(id), visibility: visibility, body: "from Bo")
+        let note = try f.mindbeat.addNote(token: f.token("bo"), place: .session(id), visibility: visibility, body: "from Bo").note
         let readers: [Reader: String] = [.author: "bo", .otherParty: "ann", .anotherCoach: "di", .lineManager: "cy", .admin: "op"]
         for reader in Reader.allCases {
             #expect(sees(f, readers[reader] ?? "", note.id) == expected(reader, visibility, place), "\(reader) of \(visibility), \(place)")
@@ -65,7 +68,7 @@ struct NoteTests {
 
     @Test func aSharedNoteBecomesVisibleTheMomentTheSessionEnds() throws {
         let (f, id) = try Self.fixture()
-        let note = try f.mindbeat.addNote(token: f.token("ann"), place: .session(id), visibility: .shared, body: "see you")
+        let note = try f.mindbeat.addNote(token: f.token("ann"), place: .session(id), visibility: .shared, body: "see you").note
         #expect(!sees(f, "bo", note.id))
         try Self.end(f, id)
         #expect(sees(f, "bo", note.id))
@@ -114,10 +117,10 @@ struct NoteTests {
     @Test func listingsAreOldestFirstAndFiltered() throws {
         let (f, id) = try Self.fixture()
         let other = try f.schedule("2026-12-02T09:00:00Z", member: "fay@example.com")
-        let first = try f.mindbeat.addNote(token: f.token("ann"), place: .session(id), visibility: .private, body: "1")
+        let first = try f.mindbeat.addNote(token: f.token("ann"), place: .session(id), visibility: .private, body: "1").note
         f.clock.set("2026-12-01T08:01:00Z")
-        let second = try f.mindbeat.addNote(token: f.token("ann"), place: .member("bo@example.com"), visibility: .shared, body: "2")
-        let third = try f.mindbeat.addNote(token: f.token("ann"), place: .session(other), visibility: .private, body: "3")
+        let second = try f.mindbeat.addNote(token: f.token("ann"), place: .member("bo@example.com"), visibility: .shared, body: "2").note
+        let third = try f.mindbeat.addNote(token: f.token("ann"), place: .session(other), visibility: .private, body: "3").note
         #expect(try f.mindbeat.notes(token: f.token("ann")).map(\.id) == [first.id, second.id, third.id])
         #expect(try f.mindbeat.notes(token: f.token("ann"), memberEmail: "bo@example.com").map(\.id) == [first.id, second.id])
         #expect(try f.mindbeat.notes(token: f.token("ann"), sessionID: other).map(\.id) == [third.id])

@@ -22,7 +22,7 @@ extension Commands {
         ]
     ) { context, arguments in
         guard let id = arguments.positionalInteger(0) else {
-            if arguments.string("rating") != nil || arguments.integer("rating") != nil || arguments.string("comment") != nil {
+            if arguments.integer("rating") != nil || arguments.string("comment") != nil {
                 throw MindbeatError.usage("name the session: mindbeat feedback ID --rating 1..5")
             }
             let (mindbeat, token) = try context.signedIn()

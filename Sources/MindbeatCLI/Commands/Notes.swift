@@ -57,18 +57,14 @@ extension Commands {
             try mindbeat.checkNotePlace(token: token, place: place)
             body = try NoteBody.normalise(try context.editText(), fromFile: true)
         }
-        let note = try mindbeat.addNote(token: token, place: place, visibility: visibility, body: body)
-        var where_ = note.sessionID.map { "session \($0)" } ?? "the profile of \(note.member.name)"
-        if note.visibility == .shared {
-            if let id = note.sessionID {
-                let session = try mindbeat.session(token: token, id: id).view.session
-                let other = session.party(of: note.author.id) == .coach ? session.member : session.coach
-                where_ += session.status.isEnded ? "; \(other.name) can read it now" : "; \(other.name) can read it once the session ends"
-            } else {
-                where_ += "; \(note.member.name) can read it now"
-            }
+        let saved = try mindbeat.addNote(token: token, place: place, visibility: visibility, body: body)
+        let note = saved.note
+        var line = "Saved \(note.visibility.rawValue) note \(note.id) on "
+            + (note.sessionID.map { "session \($0)" } ?? "the profile of \(note.member.name)")
+        if let reader = saved.sharedWith {
+            line += saved.readableNow ? "; \(reader.name) can read it now" : "; \(reader.name) can read it once the session ends"
         }
-        context.out.line("Saved \(note.visibility.rawValue) note \(note.id) on \(where_).")
+        context.out.line(line + ".")
     }
 
     static let notesList = Command(

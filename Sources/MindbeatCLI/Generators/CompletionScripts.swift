@@ -42,6 +42,11 @@ struct CompletionScripts {
         }
     }
 
+    /// Two-word command paths, `sessions list`, as the scripts match them.
+    var subcommandPaths: [String] {
+        visible.filter { $0.path.count == 2 }.map(\.name)
+    }
+
     func summary(ofWord word: String) -> String {
         if let command = visible.first(where: { $0.path == [word] }) { return command.summary }
         return word + " commands"
@@ -149,10 +154,8 @@ struct CompletionScripts {
             case "$first $second" in
 
         """
-        for (group, children) in groups {
-            for child in children where visible.contains(where: { $0.path == [group, child] }) {
-                s += "                \(CompletionScripts.shellQuote(group + " " + child))) echo \(CompletionScripts.shellQuote(group + " " + child)); return ;;\n"
-            }
+        for path in subcommandPaths {
+            s += "                \(CompletionScripts.shellQuote(path))) echo \(CompletionScripts.shellQuote(path)); return ;;\n"
         }
         s += """
             esac
@@ -291,10 +294,8 @@ struct CompletionScripts {
           case "$first $second" in
 
         """
-        for (group, children) in groups {
-            for child in children where visible.contains(where: { $0.path == [group, child] }) {
-                s += "    \(CompletionScripts.shellQuote(group + " " + child))) path=\(CompletionScripts.shellQuote(group + " " + child)) ;;\n"
-            }
+        for path in subcommandPaths {
+            s += "    \(CompletionScripts.shellQuote(path))) path=\(CompletionScripts.shellQuote(path)) ;;\n"
         }
         s += """
           esac
@@ -416,10 +417,8 @@ struct CompletionScripts {
             switch "$first $second"
 
         """
-        for (group, children) in groups {
-            for child in children where visible.contains(where: { $0.path == [group, child] }) {
-                s += "        case \(CompletionScripts.shellQuote(group + " " + child))\n            echo \(CompletionScripts.shellQuote(group + " " + child))\n            return\n"
-            }
+        for path in subcommandPaths {
+            s += "        case \(CompletionScripts.shellQuote(path))\n            echo \(CompletionScripts.shellQuote(path))\n            return\n"
         }
         s += """
             end

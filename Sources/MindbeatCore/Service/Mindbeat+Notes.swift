@@ -4,6 +4,17 @@ public enum NotePlace: Sendable, Equatable {
     case member(String)
 }
 
+/// A note just written, and who else it reaches.
+public struct SavedNote: Sendable {
+    public let note: Note
+    /// The one other person a shared note is for (the other party, or the
+    /// member of a profile note); nil for a private note.
+    public let sharedWith: Person?
+    /// Whether they may read it already (`NoteVisibility`), or only once the
+    /// session ends.
+    public let readableNow: Bool
+}
+
 extension Mindbeat {
     /// The account a note is about, for the writer: their own member (a coach),
     /// or themselves (a member).
@@ -39,7 +50,7 @@ extension Mindbeat {
     /// profile (their coach). The body was checked by `NoteBody` first. A
     /// shared note on an ended session queues its notice in the same
     /// transaction.
-    public func addNote(token: String?, place: NotePlace, visibility: Visibility, body: String) throws -> Note {
+    public func addNote(token: String?, place: NotePlace, visibility: Visibility, body: String) throws -> SavedNote {
         try write(token) { actor in
             let (memberID, session) = try notePlace(place, for: actor)
             let sessionID = session?.id
@@ -49,7 +60,15 @@ extension Mindbeat {
             let id = try store.insertNote(
                 authorID: actor.id, memberID: memberID, sessionID: sessionID, visibility: visibility, body: body, at: now)
             guard let note = try store.note(id: id) else { throw MindbeatError.internal("note \(id) vanished") }
-            return note
+            guard visibility == .shared else { return SavedNote(note: note, sharedWith: nil, readableNow: false) }
+            let reader: Person
+            if let session {
+                reader = session.party(of: actor.id) == .coach ? session.member : session.coach
+            } else {
+                reader = note.member
+            }
+            return SavedNote(note: note, sharedWith: reader,
+                             readableNow: NoteVisibility.canSee(note, readerID: reader.id, session: session))
         }
     }
 
