@@ -29,17 +29,25 @@ let package = Package(
             name: "mindbeat",
             dependencies: ["MindbeatCLI"]
         ),
+        // What every test target shares: temporary directories, files, a
+        // clock the test moves, zones with a daylight-saving change, and time
+        // values that fail the test when malformed.
+        .target(
+            name: "TestSupport",
+            dependencies: ["MindbeatCore"],
+            path: "Tests/Support"
+        ),
         .testTarget(
             name: "MindbeatCoreTests",
-            dependencies: ["MindbeatCore"]
+            dependencies: ["MindbeatCore", "TestSupport"]
         ),
         .testTarget(
             name: "MindbeatCLITests",
-            dependencies: ["MindbeatCLI", "MindbeatCore"]
+            dependencies: ["MindbeatCLI", "MindbeatCore", "TestSupport"]
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["mindbeat"]
+            dependencies: ["mindbeat", "TestSupport"]
         ),
     ]
 )

@@ -185,7 +185,7 @@ complete -c mindbeat -n '__mindbeat_is feedback' -a 'show' -d 'show the feedback
 complete -c mindbeat -n '__mindbeat_is users' -a 'add' -d 'add an account'
 complete -c mindbeat -n '__mindbeat_is users' -a 'list' -d 'list the accounts (admin)'
 complete -c mindbeat -n '__mindbeat_is outbox' -a 'send' -d 'deliver the due notices through sendmail'
-complete -c mindbeat -n '__mindbeat_is sessions list' -l upcoming -d 'sessions not ended yet, oldest first (the default)'
+complete -c mindbeat -n '__mindbeat_is sessions list' -l upcoming -d 'open sessions, oldest first (the default)'
 complete -c mindbeat -n '__mindbeat_is sessions list' -l past -d 'ended sessions, newest first'
 complete -c mindbeat -n '__mindbeat_is sessions list' -l all -d 'every session, oldest first'
 complete -c mindbeat -n '__mindbeat_is sessions list' -l member -x -a '(mindbeat (__mindbeat_db) __complete members 2>/dev/null)' -d 'only the sessions of this member'

@@ -17,31 +17,36 @@ enum ValueKind: Equatable, Sendable {
     case path
     /// Command names, for `help COMMAND…`.
     case commandName
+}
 
-    /// The completion a shell offers for a value of this kind.
-    var completion: Completion {
-        switch self {
-        case .sessionID: return .sessions
-        case .email: return .members
-        case .choice(let words): return .words(words)
-        case .path: return .files
-        case .commandName: return .commands
-        default: return .none
-        }
+/// The typed name of an option or a positional argument. A handler reads a
+/// value through its key, so a misspelt name does not compile and the value
+/// arrives as the type the key names (`Key<Instant>` for `--at`).
+struct Key<Value: ArgumentValue>: Sendable {
+    let name: String
+    /// What the value is; nil for a flag.
+    let kind: ValueKind?
+
+    init(_ name: String, _ kind: ValueKind?) {
+        self.name = name
+        self.kind = kind
     }
 }
 
-/// How a shell completes a value.
-enum Completion: Equatable, Sendable {
-    case none
-    case words([String])
-    case files
-    case commands
-    /// Session ids, asked of the binary when completing.
-    case sessions
-    /// Member emails, asked of the binary when completing.
-    case members
+/// A flag that says yes by being there.
+extension Key where Value == Bool {
+    init(flag name: String) { self.init(name, nil) }
 }
+
+/// A set of flags of which at most one (or exactly one) may be given, read as
+/// one value: `--held | --missed` is an `EndOutcome`. Each case's raw value is
+/// the name of its flag.
+protocol FlagChoice: CaseIterable, RawRepresentable, Sendable where RawValue == String {}
+
+extension EndOutcome: FlagChoice {}
+extension Channel: FlagChoice {}
+extension Visibility: FlagChoice {}
+extension SessionScope: FlagChoice {}
 
 /// One `--option` of a command.
 struct Option: Sendable {
@@ -53,18 +58,18 @@ struct Option: Sendable {
     var required = false
 
     /// A flag: present or not.
-    static func flag(_ name: String, _ help: String) -> Option {
-        Option(name: name, value: nil, placeholder: "", help: help)
+    static func flag(_ key: Key<Bool>, _ help: String) -> Option {
+        Option(name: key.name, value: nil, placeholder: "", help: help)
     }
 
     /// An option with a value.
-    static func value(_ name: String, _ placeholder: String, _ kind: ValueKind, _ help: String) -> Option {
-        Option(name: name, value: kind, placeholder: placeholder, help: help)
+    static func value<V>(_ key: Key<V>, _ placeholder: String, _ help: String) -> Option {
+        Option(name: key.name, value: key.kind, placeholder: placeholder, help: help)
     }
 
     /// An option with a value that must be given.
-    static func needed(_ name: String, _ placeholder: String, _ kind: ValueKind, _ help: String) -> Option {
-        Option(name: name, value: kind, placeholder: placeholder, help: help, required: true)
+    static func needed<V>(_ key: Key<V>, _ placeholder: String, _ help: String) -> Option {
+        Option(name: key.name, value: key.kind, placeholder: placeholder, help: help, required: true)
     }
 
     var spelled: String { "--" + name }
@@ -79,9 +84,9 @@ struct Positional: Sendable {
     let variadic: Bool
     let help: String
 
-    init(_ name: String, _ kind: ValueKind, optional: Bool = false, variadic: Bool = false, _ help: String) {
-        self.name = name
-        self.kind = kind
+    init<V>(_ key: Key<V>, optional: Bool = false, variadic: Bool = false, _ help: String) {
+        self.name = key.name
+        self.kind = key.kind ?? .text
         self.optional = optional
         self.variadic = variadic
         self.help = help
@@ -92,6 +97,18 @@ struct Positional: Sendable {
 struct OneOf: Sendable {
     let names: [String]
     let required: Bool
+
+    /// Flags read together as one `FlagChoice`.
+    init<C: FlagChoice>(_ choice: C.Type, required: Bool) {
+        self.names = choice.allCases.map(\.rawValue)
+        self.required = required
+    }
+
+    /// Options with values, of which one (or none) is given.
+    init(_ names: [String], required: Bool) {
+        self.names = names
+        self.required = required
+    }
 }
 
 /// Where a command is listed in `mindbeat --help`.
@@ -103,11 +120,27 @@ enum CommandGroup: String, CaseIterable, Sendable {
     case shell = "Shell"
 }
 
-/// What a command's handler receives.
-typealias Handler = @Sendable (Context, Arguments) throws -> Void
+/// What a command does when it runs. Whether it needs a login is not a
+/// separate flag that a handler could forget: a command that needs one gets
+/// an authenticated `SignedIn`, made by the runner and nowhere else.
+enum Action: Sendable {
+    /// Needs no login.
+    case open(@Sendable (Context, Arguments) throws -> Void)
+    /// Needs a login; the runner opens the database and authenticates first.
+    case signedIn(@Sendable (SignedIn, Arguments) throws -> Void)
+    /// Reads and checks its input first (a body from standard input, a
+    /// password), so that a bad body is refused before the database is
+    /// opened (SPEC §7), then runs signed in.
+    case prepared(@Sendable (Context, Arguments) throws -> (SignedIn) throws -> Void)
+
+    var needsLogin: Bool {
+        if case .open = self { return false }
+        return true
+    }
+}
 
 /// One command, as plain data: the parser, `--help`, the man pages and the
-/// completion scripts are all made from this and nothing else.
+/// completion are all made from this and nothing else.
 struct Command: Sendable {
     let path: [String]
     let group: CommandGroup
@@ -117,17 +150,15 @@ struct Command: Sendable {
     let options: [Option]
     let oneOf: [OneOf]
     let examples: [(command: String, meaning: String)]
-    /// Whether it needs a login (SPEC §5): all but a few.
-    let needsLogin: Bool
     /// Left out of help and completions (the completion helper).
     let hidden: Bool
-    let run: Handler?
+    let action: Action
 
     init(
         _ path: [String], group: CommandGroup, summary: String, discussion: String = "",
         positionals: [Positional] = [], options: [Option] = [], oneOf: [OneOf] = [],
-        examples: [(command: String, meaning: String)] = [], needsLogin: Bool = true, hidden: Bool = false,
-        run: Handler?
+        examples: [(command: String, meaning: String)] = [], hidden: Bool = false,
+        action: Action
     ) {
         self.path = path
         self.group = group
@@ -137,10 +168,12 @@ struct Command: Sendable {
         self.options = options
         self.oneOf = oneOf
         self.examples = examples
-        self.needsLogin = needsLogin
         self.hidden = hidden
-        self.run = run
+        self.action = action
     }
+
+    /// Whether it needs a login (SPEC §5): all but a few.
+    var needsLogin: Bool { action.needsLogin }
 
     var name: String { path.joined(separator: " ") }
     /// `mindbeat-sessions-list`, as man pages are named.
@@ -182,7 +215,7 @@ struct Command: Sendable {
 
 /// The global options, accepted before or after the command.
 enum GlobalOption {
-    static let db = Option.value("db", "PATH", .path, "the database to use (overrides MINDBEAT_DB)")
-    static let help = Option.flag("help", "show help for the command (also -h)")
-    static let version = Option.flag("version", "print the version")
+    static let db = Option.value(Key<String>.db, "PATH", "the database to use (overrides MINDBEAT_DB)")
+    static let help = Option.flag(Key(flag: "help"), "show help for the command (also -h)")
+    static let version = Option.flag(Key(flag: "version"), "print the version")
 }

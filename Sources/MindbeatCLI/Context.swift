@@ -12,7 +12,12 @@ final class Context {
     let environment: [String: String]
     let out: Output
     let err: Diagnostics
-    let clock: any Clock
+    /// The clock as it runs, for the few commands that take their time
+    /// (`outbox send`); every other command reads `now`.
+    let runningClock: any Clock
+    /// The command's instant: read once when it starts, so that a command
+    /// decides, stores and prints the same time.
+    let now: Instant
     let zone: any LocalZone
     let stdinFD: Int32
     /// `--db`, if given.
@@ -22,12 +27,11 @@ final class Context {
         self.environment = environment
         self.out = Output(fd: stdout)
         self.err = Diagnostics(fd: stderr)
-        self.clock = clock
+        self.runningClock = clock
+        self.now = clock.now()
         self.zone = zone
         self.stdinFD = stdin
     }
-
-    var now: Instant { clock.now() }
     var stdinIsTerminal: Bool { isatty(stdinFD) == 1 }
     var stdoutIsTerminal: Bool { isatty(1) == 1 }
 
@@ -50,34 +54,51 @@ final class Context {
     func xdg(_ variable: String, fallback: String) throws -> String {
         if let value = environment[variable], value.hasPrefix("/") { return value }
         guard let home else {
-            throw MindbeatError.usage("cannot tell where your files go: set HOME or \(variable)")
+            throw UsageError("cannot tell where your files go: set HOME or \(variable)")
         }
         return home + "/" + fallback
     }
 
     /// `--db`, else `MINDBEAT_DB`, else `$XDG_DATA_HOME/mindbeat/mindbeat.db`.
-    func databasePath() throws -> String {
+    func databaseLocation() throws -> String {
         if let path = databaseOverride { return path }
         if let path = environment["MINDBEAT_DB"], !path.isEmpty { return path }
         return try xdg("XDG_DATA_HOME", fallback: ".local/share") + "/mindbeat/mindbeat.db"
     }
 
-    /// The rules over the existing database.
+    /// The rules over the existing database, on the command's instant.
     func openMindbeat() throws -> Mindbeat {
-        Mindbeat(store: try Store.open(path: try databasePath()), clock: clock, zone: zone)
+        Mindbeat(store: try Stores.open(try databaseLocation()), clock: FixedClock(now), zone: zone)
+    }
+
+    /// The rules over the existing database with the clock running, for a
+    /// command that takes its time.
+    func openMindbeatRunning() throws -> Mindbeat {
+        Mindbeat(store: try Stores.open(try databaseLocation()), clock: runningClock, zone: zone)
+    }
+
+    // MARK: Signing in
+
+    /// Opens the database and authenticates the caller: the one place a
+    /// login is checked (SPEC §7 order: the database first, then the login).
+    func signIn() throws -> SignedIn {
+        let mindbeat = try openMindbeat()
+        guard let token = try token(for: mindbeat.store) else { throw MindbeatError.notLoggedIn }
+        let actor = try mindbeat.authenticate(.token(token))
+        return SignedIn(context: self, mindbeat: mindbeat, actor: actor)
     }
 
     // MARK: Login tokens
 
     /// Where the login token for a database is kept.
-    func tokenFile(for store: Store) throws -> (directory: String, file: String) {
+    func tokenFile(for store: any Store) throws -> (directory: String, file: String) {
         let directory = try xdg("XDG_STATE_HOME", fallback: ".local/state") + "/mindbeat"
         return (directory, directory + "/" + store.installID + ".token")
     }
 
     /// `MINDBEAT_TOKEN`, else the stored token for this database. Without HOME
     /// or XDG_STATE_HOME there is nowhere to look: a usage error that says so.
-    func token(for store: Store) throws -> String? {
+    func token(for store: any Store) throws -> String? {
         if let token = environment["MINDBEAT_TOKEN"], !token.isEmpty { return token }
         let path = try tokenFile(for: store).file
         guard let text = try? readFile(path, limit: 4096) else { return nil }
@@ -87,17 +108,15 @@ final class Context {
 
     /// Stores a login token in a 0600 file in a 0700 directory, replacing the
     /// previous one atomically.
-    func saveToken(_ token: String, for store: Store) throws {
+    func saveToken(_ token: String, for store: any Store) throws {
         let (directory, file) = try tokenFile(for: store)
-        do {
-            try Store.makeDirectory(directory)
-        } catch {
-            throw MindbeatError.io("cannot create \(directory) for your login")
+        guard Files.makeDirectory(directory) else {
+            throw CommandFailure.io("cannot create \(directory) for your login")
         }
         chmod(directory, 0o700)
         let temporary = file + ".\(getpid()).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw MindbeatError.io("cannot write your login to \(file): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw CommandFailure.io("cannot write your login to \(file): \(String(cString: strerror(errno)))") }
         fchmod(fd, 0o600)
         let bytes = Array((token + "\n").utf8)
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -105,12 +124,12 @@ final class Context {
         close(fd)
         guard written == bytes.count, synced, rename(temporary, file) == 0 else {
             unlink(temporary)
-            throw MindbeatError.io("cannot write your login to \(file)")
+            throw CommandFailure.io("cannot write your login to \(file)")
         }
     }
 
     /// Removes the stored token file if it holds `token`.
-    func forgetToken(_ token: String, for store: Store) {
+    func forgetToken(_ token: String, for store: any Store) {
         guard let path = try? tokenFile(for: store).file,
               let text = try? readFile(path, limit: 4096), Values.trimWhitespace(text) == token
         else { return }
@@ -122,7 +141,7 @@ final class Context {
     /// A whole file, up to `limit` bytes.
     func readFile(_ path: String, limit: Int) throws -> String {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw MindbeatError.io("cannot read \(path)") }
+        guard fd >= 0 else { throw CommandFailure.io("cannot read \(path)") }
         defer { close(fd) }
         return String(decoding: try readAll(fd, limit: limit), as: UTF8.self)
     }
@@ -135,7 +154,7 @@ final class Context {
             let count = read(fd, &chunk, chunk.count)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw MindbeatError.io("cannot read standard input: \(String(cString: strerror(errno)))")
+                throw CommandFailure.io("cannot read standard input: \(String(cString: strerror(errno)))")
             }
             if count == 0 { break }
             data.append(contentsOf: chunk[0..<count])
@@ -163,11 +182,11 @@ final class Context {
             let count = read(stdinFD, &byte, 1)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw MindbeatError.io("cannot read standard input")
+                throw CommandFailure.io("cannot read standard input")
             }
             if count == 0 || byte == 10 { break }
             bytes.append(byte)
-            if bytes.count > 4096 { throw MindbeatError.invalidValue(option: "the password", problem: "is longer than 4096 bytes") }
+            if bytes.count > 4096 { throw UsageError("the password is longer than 4096 bytes") }
         }
         if bytes.last == 13 { bytes.removeLast() }
         return String(decoding: bytes, as: UTF8.self)
@@ -182,18 +201,18 @@ final class Context {
             password = try readLine()
         } else {
             guard stdinIsTerminal else {
-                throw MindbeatError.usage("no terminal to ask for the password on; pipe it in with --password-stdin")
+                throw UsageError("no terminal to ask for the password on; pipe it in with --password-stdin")
             }
             password = try promptSecret(prompt)
             if confirm {
                 let again = try promptSecret("Again: ")
-                guard again == password else { throw MindbeatError.usage("the two passwords differ") }
+                guard again == password else { throw UsageError("the two passwords differ") }
             }
         }
-        do {
+        do throws(InvalidValue) {
             try Secrets.validatePassword(password)
         } catch {
-            throw MindbeatError.invalidValue(option: "the password", problem: error.problem)
+            throw UsageError("the password \(error.problem)")
         }
         return password
     }

@@ -34,7 +34,7 @@ extension Context {
             guard let base = buffer.baseAddress else { return -1 }
             return mkstemps(base, 4)
         }
-        guard fd >= 0 else { throw MindbeatError.io("cannot create a temporary file in \(directory) for the editor") }
+        guard fd >= 0 else { throw CommandFailure.io("cannot create a temporary file in \(directory) for the editor") }
         fchmod(fd, 0o600)
         close(fd)
         let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

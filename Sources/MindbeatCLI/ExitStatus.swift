@@ -44,6 +44,12 @@ struct OutputError: Error {
     let message: String?
 }
 
+/// A failure of the command line's own work, outside the core.
+enum CommandFailure: Error {
+    /// Reading or writing a file of its own failed (74).
+    case io(String)
+}
+
 extension ExitStatus {
     /// The status and the stderr lines (without the `mindbeat: ` prefix) for
     /// any error a command can throw.
@@ -57,10 +63,12 @@ extension ExitStatus {
             return (.refused, [error.message])
         case let error as OutputError:
             return (.ioError, error.message.map { [$0] } ?? [])
+        case let error as CommandFailure:
+            switch error {
+            case .io(let message): return (.ioError, [message])
+            }
         case let error as MindbeatError:
             return describe(error, zone: zone, now: now)
-        case let error as DatabaseError:
-            return describe(Store.classify(error, path: "the database"), zone: zone, now: now)
         default:
             return (.software, ["internal error: \(error)"])
         }
@@ -68,40 +76,36 @@ extension ExitStatus {
 
     static func describe(_ error: MindbeatError, zone: any LocalZone, now: Instant) -> (ExitStatus, [String]) {
         switch error {
-        case .usage(let message):
-            return (.usage, [message])
-        case .invalidValue(let option, let problem):
-            return (.usage, ["\(option) \(problem)"])
-        case .badData(let message):
-            return (.dataError, [message])
-        case .notADatabase(let path):
-            return (.dataError, ["\(path) is not a mindbeat database; it was left untouched"])
-        case .newerDatabase(let path, let version):
-            return (.dataError, ["\(path) was written by a newer mindbeat (schema \(version)); upgrade mindbeat to use it. It was left untouched"])
-        case .corruptDatabase(let path):
-            return (.dataError, ["\(path) is damaged (SQLite reports corruption)"])
-        case .databaseMissing(let path):
-            return (.notFound, ["no mindbeat database at \(path); create one with: mindbeat init --name NAME --email EMAIL"])
-        case .cannotCreate(let path, let reason):
-            return (.cannotCreate, ["cannot create \(path): \(reason)"])
-        case .io(let message):
-            return (.ioError, [message])
-        case .busy:
-            return (.temporaryFailure, ["the database is busy (another mindbeat is writing to it); try again"])
+        case .incomplete(let what):
+            return (.usage, [Phrases.incomplete(what)])
+        case .badBody(let problem):
+            return (.dataError, [Phrases.body(problem)])
+        case .database(let problem, let location):
+            return (status(of: problem), [Phrases.database(problem, location: location)])
         case .notLoggedIn:
             return (.permission, ["not logged in; run: mindbeat login EMAIL"])
         case .loginExpired:
             return (.permission, ["your login has expired or was revoked; run: mindbeat login EMAIL"])
         case .wrongCredentials:
             return (.permission, ["wrong email or password"])
-        case .forbidden(let message):
-            return (.permission, [message])
-        case .notFound(let message):
-            return (.notFound, [message])
+        case .forbidden(let why):
+            return (.permission, [Phrases.forbidden(why)])
+        case .notFound(let what):
+            return (.notFound, [Phrases.missing(what)])
         case .refused(let refusal):
-            return (.refused, [refusal.message(zone: zone, now: now)])
+            return (.refused, [Phrases.refusal(refusal, zone: zone, now: now)])
         case .internal(let message):
             return (.software, ["internal error: \(message)"])
+        }
+    }
+
+    static func status(of problem: DatabaseProblem) -> ExitStatus {
+        switch problem {
+        case .missing: return .notFound
+        case .foreign, .newer, .corrupt: return .dataError
+        case .cannotCreate: return .cannotCreate
+        case .io: return .ioError
+        case .busy: return .temporaryFailure
         }
     }
 }

@@ -100,7 +100,7 @@ struct Parser {
             seen.insert(name)
             guard let kind = option.value else {
                 if inline != nil { problems.append("\(option.spelled) takes no value") }
-                arguments.options[name] = .flag
+                arguments.values[name] = .flag
                 continue
             }
             let raw: String
@@ -114,7 +114,7 @@ struct Parser {
                 continue
             }
             do {
-                arguments.options[name] = try convert(raw, kind: kind)
+                arguments.values[name] = try convert(raw, kind: kind)
             } catch {
                 problems.append(describe(option.spelled, raw: raw, kind: kind, problem: error.problem))
             }
@@ -133,13 +133,20 @@ struct Parser {
             if values.isEmpty && !spec.optional {
                 throw UsageError("missing \(spec.name)", "usage: \(command.usage)")
             }
+            var converted: [String] = []
             for raw in values {
                 do {
-                    arguments.positionals.append(try convert(raw, kind: spec.kind))
+                    let value = try convert(raw, kind: spec.kind)
+                    if spec.variadic, case .string(let word) = value {
+                        converted.append(word)
+                    } else {
+                        arguments.values[spec.name] = value
+                    }
                 } catch {
                     throw UsageError(describe(spec.name, raw: raw, kind: spec.kind, problem: error.problem), "usage: \(command.usage)")
                 }
             }
+            if spec.variadic { arguments.values[spec.name] = .words(converted) }
             position += values.count
         }
         if position < rawPositionals.count {
@@ -152,11 +159,11 @@ struct Parser {
             let what = extra.hasPrefix("-") && extra != "-" ? "argument \(Parser.shown(extra)) (put -- before text that starts with -)" : "argument \(Parser.shown(extra))"
             throw UsageError("unexpected \(what)", "usage: \(command.usage)")
         }
-        for option in command.options where option.required && arguments.options[option.name] == nil {
+        for option in command.options where option.required && arguments.values[option.name] == nil {
             throw UsageError("missing \(option.usage)", "usage: \(command.usage)")
         }
         for group in command.oneOf {
-            let given = group.names.filter { arguments.options[$0] != nil }
+            let given = group.names.filter { arguments.values[$0] != nil }
             let spelled = group.names.map { "--" + $0 }
             if given.count > 1 {
                 throw UsageError("\(given.map { "--" + $0 }.joined(separator: " and ")) cannot be used together", "usage: \(command.usage)")

@@ -64,7 +64,9 @@ struct Render {
             .object([
                 ("action", .string(step.action.rawValue)),
                 ("allowed", .bool(step.decision.isAllowed)),
-                ("reasons", .array(step.decision.reasons.map { .string($0.message(zone: zone, now: now)) })),
+                ("reasons", .array(step.decision.reasons.map { reason in
+                    .object([("id", .string(reason.identifier)), ("message", .string(self.reason(reason)))])
+                })),
                 ("allowed_from", json(step.decision.allowedFrom)),
             ])
         })))
@@ -112,6 +114,24 @@ struct Render {
     }
 
     // MARK: Text
+
+    /// An unmet condition in words, at this render's instant.
+    func reason(_ unmet: Unmet) -> String { Phrases.unmet(unmet, zone: zone, now: now) }
+
+    /// Text from the database made safe for a terminal (SPEC §6, Display):
+    /// control characters (escape sequences among them), line and paragraph
+    /// separators and bidirectional controls are shown as `?`; a tab stays.
+    func text(_ value: String) -> String { Render.printable(value) }
+
+    static func printable(_ text: String) -> String {
+        var out = ""
+        out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars {
+            let unsafe = scalar != "\t" && (Values.isControl(scalar) || scalar.properties.isBidiControl)
+            out.unicodeScalars.append(unsafe ? "?" : scalar)
+        }
+        return out
+    }
 
     func paint(_ text: String, _ code: String) -> String {
         color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
@@ -186,7 +206,7 @@ struct Render {
             let session = view.session
             rows.append([
                 String(session.id), span(session), "\(session.durationMinutes) min", statusWords(session),
-                session.coach.name, session.member.name,
+                text(session.coach.name), text(session.member.name),
             ])
         }
         return Render.table(rows)
@@ -202,7 +222,7 @@ struct Render {
             parts.append("counter not started")
         }
         if session.memberJoinedAt != nil && !session.status.isEnded {
-            parts.append("\(session.member.firstName) has joined")
+            parts.append("\(text(session.member.firstName)) has joined")
         }
         if let step = report.next.first(where: { $0.action == .endMissed }), session.memberJoinedAt == nil {
             let decision = step.decision
@@ -210,8 +230,8 @@ struct Render {
                 parts.append("missed allowed now")
             } else if let from = decision.allowedFrom {
                 var hint = "missed allowed from " + zone.shortTime(max(from, now), now: now)
-                if decision.reasons.contains(where: { $0.identifier == "no_contact_attempt" }) {
-                    hint += " after you contact \(session.member.firstName) (mindbeat contact \(session.id) --via email)"
+                if decision.reasons.contains(where: { $0.kind == .noContactAttempt }) {
+                    hint += " after you contact \(text(session.member.firstName)) (mindbeat contact \(session.id) --via email)"
                 }
                 if session.coachJoinedAt == nil { hint += ", once you attend" }
                 parts.append(hint)

@@ -8,6 +8,19 @@ import MindbeatCore
 /// The version `mindbeat --version` prints.
 public let mindbeatVersion = "0.1.0"
 
+/// A command's view of an authenticated caller: the rules over the open
+/// database and the actor they act as. Only `Context.signIn` makes one, and
+/// the runner calls it for every command the table marks as needing a login.
+struct SignedIn {
+    let context: Context
+    let mindbeat: Mindbeat
+    let actor: Actor
+
+    var now: Instant { context.now }
+    var out: Output { context.out }
+    var render: Render { context.render }
+}
+
 /// Runs one mindbeat command line and returns its exit status. Everything it
 /// touches is passed in, so tests can call it in-process — except the local
 /// zone: the C library reads `TZ` from the process's own environment, which for
@@ -29,8 +42,7 @@ public func run(
         clock = SystemClock()
     }
     let context = Context(environment: environment, stdin: stdin, stdout: stdout, stderr: stderr, clock: clock, zone: zone)
-    let now = clock.now()
-    let status: ExitStatus
+    let now = context.now
     do {
         let parser = Parser(table: Commands.table) { text throws(InvalidValue) in
             try TimeInput.parse(text, now: now, zone: zone)
@@ -43,12 +55,18 @@ public func run(
         case .help(let words):
             try context.showHelp(words)
         case .run(let command, let parsed):
-            guard let handler = command.run else { throw UsageError("'\(command.name)' needs a subcommand") }
-            try handler(context, parsed)
+            switch command.action {
+            case .open(let body):
+                try body(context, parsed)
+            case .signedIn(let body):
+                try body(try context.signIn(), parsed)
+            case .prepared(let prepare):
+                let step = try prepare(context, parsed)
+                try step(try context.signIn())
+            }
         }
-        status = .success
         if !context.out.flush() { throw OutputError(message: outputFailure(context)) }
-        return status.rawValue
+        return ExitStatus.success.rawValue
     } catch {
         _ = context.out.flush()
         let (status, lines) = ExitStatus.describe(error, zone: zone, now: now)

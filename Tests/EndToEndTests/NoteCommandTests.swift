@@ -124,7 +124,11 @@ struct NoteCommandTests {
         expectFailure(try box.run("notes", "add", "--session", id, "x"), 64, "--shared or --private")
         expectFailure(try box.run("notes", "add", "--private", "x"), 64, "--session or --member")
         expectFailure(try box.run(as: "di", "notes", "add", "--session", id, "--private", "x"), 66)
-        expectFailure(try box.run(as: "di", "notes", "add", "--member", "bo@example.com", "--private", "x"), 77)
+        // Another coach's member is not found, exactly as an address with no account.
+        expectFailure(try box.run(as: "di", "notes", "add", "--member", "bo@example.com", "--private", "x"), 66, "no member bo@example.com of yours")
+        expectFailure(try box.run(as: "di", "notes", "add", "--member", "nobody@example.com", "--private", "x"), 66, "no member nobody@example.com of yours")
+        expectFailure(try box.run(as: "di", "notes", "list", "--member", "bo@example.com"), 66, "no member bo@example.com of yours")
+        expectFailure(try box.run(as: "di", "notes", "list", "--member", "nobody@example.com"), 66, "no member nobody@example.com of yours")
         expectFailure(try box.run(as: "cy", "notes", "add", "--session", id, "--private", "x"), 77)
         // Body checks come before the database: an empty body in a missing database is 65.
         expectFailure(try box.run(["notes", "add", "--session", id, "--private", " "], env: ["MINDBEAT_DB": box.root.appendingPathComponent("none.db").path]), 65)

@@ -44,7 +44,10 @@ struct SessionCommandTests {
         let missed = try #require(next.first { $0["action"] as? String == "end_missed" })
         #expect(missed["allowed"] as? Bool == false)
         #expect(missed["allowed_from"] as? String == "2026-12-01T09:15:00Z")
-        #expect((missed["reasons"] as? [String])?.count == 1)
+        let reasons = missed["reasons"] as? [[String: Any]] ?? []
+        #expect(reasons.map { $0["id"] as? String } == ["waiting_period"])
+        #expect((reasons.first?["message"] as? String)?.contains("wait for Bo until 09:15") == true)
+        #expect(reasons.allSatisfy { Set($0.keys) == ["id", "message"] })
         #expect(Set(missed.keys) == ["action", "allowed", "reasons", "allowed_from"])
         #expect(try box.run("status", id).stdout.contains("counter 00:20:00"))
 

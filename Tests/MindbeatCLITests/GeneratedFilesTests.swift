@@ -13,6 +13,12 @@ struct GeneratedFilesTests {
         #expect(committed == expected, "\(path) is out of date — run `make generate`")
     }
 
+    @Test func theReadmeTableOfNumbersIsCurrent() throws {
+        let readme = try #require(readText(packageRoot + "/README.md"))
+        #expect(readme.contains(ReadmeSections.numbers()), "README.md's table of numbers is out of date — run `make generate`")
+        #expect(ReadmeSections.apply(to: readme) == readme)
+    }
+
     @Test func everyOptionAppearsInItsManPageAndEveryCompletionScript() {
         let pages = ManPages(table: Commands.table)
         let scripts = CompletionScripts(table: Commands.table)

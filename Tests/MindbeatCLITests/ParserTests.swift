@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import MindbeatCLI
 @testable import MindbeatCore
 
@@ -27,18 +28,18 @@ struct ParserTests {
         for words in [["end", "12", "--held"], ["end", "--held", "12"]] {
             let (request, _) = try parser.parse(words)
             guard case .run(let command, let arguments) = request else { Issue.record(); return }
-            #expect(command.name == "end" && arguments.sessionID == 12 && arguments.flag("held"))
+            #expect(command.name == "end" && arguments[.id] == 12 && arguments.choice(EndOutcome.self) == .held)
         }
         let (_, a) = try parse("sessions", "add", "--at=+2h", "--member", "bo@example.com", "--duration=45")
-        #expect(a.instant("at") == at("2026-12-01T10:00:00Z"))
-        #expect(a.string("member") == "bo@example.com" && a.integer("duration") == 45)
+        #expect(a[.at] == at("2026-12-01T10:00:00Z"))
+        #expect(a[.member] == "bo@example.com" && a[.duration] == 45)
     }
 
     @Test func doubleDashEndsOptions() throws {
         let (_, a) = try parse("chat", "3", "--", "--held is not an option here")
-        #expect(a.positionalString(1) == "--held is not an option here")
+        #expect(a[.text] == "--held is not an option here")
         let (_, b) = try parse("chat", "3", "-")
-        #expect(b.positionalString(1) == "-")
+        #expect(b[.text] == "-")
     }
 
     @Test func theLongestCommandPathWins() throws {
@@ -130,12 +131,14 @@ struct ExitStatusMappingTests {
         let zone = FixedOffsetZone.utc
         let now = at("2026-12-01T08:00:00Z")
         let cases: [(MindbeatError, MindbeatCLI.ExitStatus)] = [
-            (.usage("x"), .usage), (.invalidValue(option: "--x", problem: "is bad"), .usage), (.badData("x"), .dataError),
-            (.notADatabase(path: "p"), .dataError), (.newerDatabase(path: "p", version: 9), .dataError),
-            (.corruptDatabase(path: "p"), .dataError), (.databaseMissing(path: "p"), .notFound), (.notFound("x"), .notFound),
-            (.cannotCreate(path: "p", reason: "r"), .cannotCreate), (.io("x"), .ioError), (.busy, .temporaryFailure),
-            (.notLoggedIn, .permission), (.loginExpired, .permission), (.wrongCredentials, .permission), (.forbidden("x"), .permission),
-            (.refused(Refusal(action: "x", reasons: [.coachNotJoined])), .refused), (.internal("x"), .software),
+            (.incomplete(.memberNotNamed), .usage), (.badBody(.empty), .dataError),
+            (.database(.foreign, location: "p"), .dataError), (.database(.newer(version: 9), location: "p"), .dataError),
+            (.database(.corrupt, location: "p"), .dataError), (.database(.missing, location: "p"), .notFound),
+            (.notFound(.session(1)), .notFound), (.database(.cannotCreate(reason: "r"), location: "p"), .cannotCreate),
+            (.database(.io("x"), location: "p"), .ioError), (.database(.busy, location: "p"), .temporaryFailure),
+            (.notLoggedIn, .permission), (.loginExpired, .permission), (.wrongCredentials, .permission),
+            (.forbidden(.needsAdmin(.listAccounts)), .permission),
+            (.refused(Refusal(.end(session: 1, as: .held), reasons: [.coachNotJoined])), .refused), (.internal("x"), .software),
         ]
         for (error, status) in cases {
             let (mapped, lines) = MindbeatCLI.ExitStatus.describe(error, zone: zone, now: now)

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Testing
+import TestSupport
 
 /// Outside data must never crash mindbeat: no `try!`, `as!` or force unwrap
 /// anywhere in Sources/.
@@ -121,5 +122,44 @@ struct SourceCheckTests {
         fclose(file)
         let lines = Self.traps(in: path).map { $0.split(separator: ":").dropFirst().joined(separator: ":") }
         #expect(lines == ["1: force unwrap", "2: try!", "3: as!", "6: force unwrap"])
+    }
+
+    /// The storage seam: SQLite's types and SQL live in the SQLite backend
+    /// (Sources/MindbeatCore/Store/SQLite) and nowhere else; the command line
+    /// never names a backend.
+    @Test func sqliteAndSQLStayInTheBackend() {
+        let backend = packageRoot + "/Sources/MindbeatCore/Store/SQLite/"
+        let words = ["import CSQLite", "sqlite3_", "SQLiteValue", "SQLiteTransaction", "DatabaseError", "Database(",
+                     "SELECT ", "INSERT INTO", "UPDATE ", "DELETE FROM", "PRAGMA", "BEGIN "]
+        var found: [String] = []
+        for path in Self.swiftFiles(packageRoot + "/Sources") where !path.hasPrefix(backend) {
+            guard let source = readText(path) else { continue }
+            for word in words where source.contains(word) {
+                found.append("\(path.dropFirst(packageRoot.count + 1)): \(word)")
+            }
+            if path.contains("/MindbeatCLI/") && String(Self.code(source)).contains("SQLite") {
+                found.append("\(path.dropFirst(packageRoot.count + 1)): names SQLite")
+            }
+        }
+        #expect(found.isEmpty, "outside the SQLite backend:\n\(found.joined(separator: "\n"))")
+    }
+
+    /// The core speaks the domain: no option names or command lines in its
+    /// strings (the command line turns its data into words).
+    @Test func theCoreSpeaksNoCommandLine() {
+        var found: [String] = []
+        for path in Self.swiftFiles(packageRoot + "/Sources/MindbeatCore") {
+            guard let source = readText(path) else { continue }
+            var line = 0
+            for text in source.split(separator: "\n", omittingEmptySubsequences: false) {
+                line += 1
+                let code = text.split(separator: "//").first.map(String.init) ?? ""
+                guard code.contains("\"") else { continue }
+                if code.contains("\"mindbeat ") || code.contains(" --") || code.contains("\"--") || code.contains("mindbeat attend") {
+                    found.append("\(path.dropFirst(packageRoot.count + 1)):\(line)")
+                }
+            }
+        }
+        #expect(found.isEmpty, "command-line words in MindbeatCore:\n\(found.joined(separator: "\n"))")
     }
 }

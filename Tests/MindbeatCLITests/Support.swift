@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Testing
+@_exported import TestSupport
 @testable import MindbeatCLI
 @testable import MindbeatCore
 
@@ -39,22 +40,3 @@ func capture(_ arguments: [String], environment extra: [String: String] = [:]) -
     return Captured(status: status, stdout: readText(outPath) ?? "", stderr: readText(errPath) ?? "")
 }
 
-/// The package's root directory, from this file's path.
-let packageRoot: String = {
-    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)
-    return parts.joined(separator: "/")
-}()
-
-func readText(_ path: String) -> String? {
-    guard let file = fopen(path, "rb") else { return nil }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let count = fread(&buffer, 1, buffer.count, file)
-        if count == 0 { break }
-        bytes += buffer[0..<count]
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}

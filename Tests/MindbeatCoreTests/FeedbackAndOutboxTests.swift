@@ -1,17 +1,22 @@
 import Testing
+import TestSupport
 @testable import MindbeatCore
 
-/// A transport that keeps the messages, and fails while told to.
-final class RecordingTransport: MailTransport, @unchecked Sendable {
-    var messages: [String] = []
+/// A delivery that keeps what it was handed, and fails while told to.
+final class RecordingTransport: NoticeDelivery, @unchecked Sendable {
+    var delivered: [OutgoingNotice] = []
+    /// Everything handed over, every field, as text: what any message could
+    /// be made from.
+    var handedOver: [String] = []
     var failWith: String?
     /// Runs before each delivery: a test can act as another process meanwhile.
     var during: (() -> Void)?
 
-    func deliver(_ message: [UInt8]) -> DeliveryResult {
+    func deliver(_ outgoing: OutgoingNotice) -> DeliveryResult {
         during?()
+        handedOver.append(String(reflecting: outgoing))
         if let failWith { return .failed(failWith) }
-        messages.append(String(decoding: message, as: UTF8.self))
+        delivered.append(outgoing)
         return .delivered
     }
 }
@@ -21,51 +26,51 @@ struct FeedbackTests {
     static func heldSession(_ f: Fixture) throws -> Int64 {
         let id = try f.schedule("2026-12-01T09:00:00Z")
         f.clock.set("2026-12-01T09:00:00Z")
-        _ = try f.mindbeat.attend(token: f.token("bo"), id: id)
-        _ = try f.mindbeat.attend(token: f.token("ann"), id: id)
+        _ = try f.mindbeat.attend(f.actor("bo"), id: id)
+        _ = try f.mindbeat.attend(f.actor("ann"), id: id)
         f.clock.set("2026-12-01T09:55:00Z")
-        _ = try f.mindbeat.end(token: f.token("ann"), id: id, held: true)
+        _ = try f.mindbeat.end(f.actor("ann"), id: id, as: .held)
         return id
     }
 
     @Test func eachPartyLeavesFeedbackOnceOnAHeldSession() throws {
         let f = try Fixture()
         let id = try Self.heldSession(f)
-        #expect(try f.mindbeat.sessionsAwaitingFeedback(token: f.token("bo")).map(\.session.id) == [id])
-        _ = try f.mindbeat.leaveFeedback(token: f.token("bo"), id: id, rating: 5, comment: "great")
-        _ = try f.mindbeat.leaveFeedback(token: f.token("ann"), id: id, rating: 4, comment: nil)
-        #expect(try f.mindbeat.sessionsAwaitingFeedback(token: f.token("bo")).isEmpty)
-        let error = try f.expectUnchanged { _ = try f.mindbeat.leaveFeedback(token: f.token("bo"), id: id, rating: 1, comment: nil) }
+        #expect(try f.mindbeat.sessionsAwaitingFeedback(f.actor("bo")).map(\.session.id) == [id])
+        _ = try f.mindbeat.leaveFeedback(f.actor("bo"), id: id, rating: 5, comment: "great")
+        _ = try f.mindbeat.leaveFeedback(f.actor("ann"), id: id, rating: 4, comment: nil)
+        #expect(try f.mindbeat.sessionsAwaitingFeedback(f.actor("bo")).isEmpty)
+        let error = try f.expectUnchanged { _ = try f.mindbeat.leaveFeedback(f.actor("bo"), id: id, rating: 1, comment: nil) }
         #expect(error?.reasonIDs == ["feedback_given"])
     }
 
     @Test func feedbackIsForHeldSessionsOnly() throws {
         let f = try Fixture()
         let id = try f.schedule("2026-12-01T09:00:00Z")
-        let error = try f.expectUnchanged { _ = try f.mindbeat.leaveFeedback(token: f.token("bo"), id: id, rating: 3, comment: nil) }
+        let error = try f.expectUnchanged { _ = try f.mindbeat.leaveFeedback(f.actor("bo"), id: id, rating: 3, comment: nil) }
         #expect(error?.reasonIDs == ["not_held"])
     }
 
     @Test func whoReadsFeedback() throws {
         let f = try Fixture()
         let id = try Self.heldSession(f)
-        _ = try f.mindbeat.leaveFeedback(token: f.token("bo"), id: id, rating: 5, comment: "from Bo")
-        _ = try f.mindbeat.leaveFeedback(token: f.token("ann"), id: id, rating: 4, comment: "from Ann")
-        #expect(try f.mindbeat.feedback(token: f.token("bo"), id: id).map(\.comment) == ["from Bo"])
+        _ = try f.mindbeat.leaveFeedback(f.actor("bo"), id: id, rating: 5, comment: "from Bo")
+        _ = try f.mindbeat.leaveFeedback(f.actor("ann"), id: id, rating: 4, comment: "from Ann")
+        #expect(try f.mindbeat.feedback(f.actor("bo"), id: id).map(\.comment) == ["from Bo"])
         try f.add("op", NewAccount(role: .coach, name: "Op Admin", email: "op@example.com", isAdmin: true), by: "ann")
-        #expect(try f.mindbeat.feedback(token: f.token("op"), id: id).count == 2)
-        #expect(throws: MindbeatError.self) { try f.mindbeat.feedback(token: f.token("cy"), id: id) }
-        #expect(throws: MindbeatError.notFound("no session \(id)")) { try f.mindbeat.feedback(token: f.token("di"), id: id) }
-        var error = try f.expectUnchanged { _ = try f.mindbeat.leaveFeedback(token: f.token("cy"), id: id, rating: 1, comment: nil) }
+        #expect(try f.mindbeat.feedback(f.actor("op"), id: id).count == 2)
+        #expect(throws: MindbeatError.self) { try f.mindbeat.feedback(f.actor("cy"), id: id) }
+        #expect(throws: MindbeatError.notFound(.session(id))) { try f.mindbeat.feedback(f.actor("di"), id: id) }
+        var error = try f.expectUnchanged { _ = try f.mindbeat.leaveFeedback(f.actor("cy"), id: id, rating: 1, comment: nil) }
         #expect(error?.isForbidden == true)
-        error = try f.expectUnchanged { _ = try f.mindbeat.leaveFeedback(token: f.token("di"), id: id, rating: 1, comment: nil) }
+        error = try f.expectUnchanged { _ = try f.mindbeat.leaveFeedback(f.actor("di"), id: id, rating: 1, comment: nil) }
         #expect(error?.isNotFound == true)
     }
 
     @Test func comments() throws {
-        #expect(try FeedbackRules.comment("  fine\n") == "fine")
-        #expect(throws: InvalidValue.self) { try FeedbackRules.comment("bad\u{1B}[2J") }
-        #expect(throws: InvalidValue.self) { try FeedbackRules.comment(String(repeating: "x", count: 4097)) }
+        #expect(try FeedbackComment("  fine\n").text == "fine")
+        #expect(throws: InvalidValue.self) { try FeedbackComment("bad\u{1B}[2J") }
+        #expect(throws: InvalidValue.self) { try FeedbackComment(String(repeating: "x", count: Policy.commentLimitBytes + 1)) }
     }
 }
 
@@ -76,47 +81,42 @@ struct OutboxTests {
     static func fixture(marker: String = "NOTE-TEXT-MARKER") throws -> (Fixture, Int64) {
         let f = try Fixture()
         let id = try f.schedule("2026-12-01T09:00:00Z")
-        _ = try f.mindbeat.addNote(token: f.token("ann"), place: .session(id), visibility: .shared, body: marker)
-        _ = try f.mindbeat.addNote(token: f.token("ann"), place: .session(id), visibility: .private, body: "private " + marker)
+        _ = try f.mindbeat.addNote(f.actor("ann"), place: .session(id), visibility: .shared, body: marker)
+        _ = try f.mindbeat.addNote(f.actor("ann"), place: .session(id), visibility: .private, body: "private " + marker)
         f.clock.set("2026-12-01T09:00:00Z")
-        _ = try f.mindbeat.attend(token: f.token("ann"), id: id)
+        _ = try f.mindbeat.attend(f.actor("ann"), id: id)
         f.clock.set("2026-12-01T09:06:00Z")
-        _ = try f.mindbeat.contact(token: f.token("ann"), id: id, via: .email, note: "contact " + marker)
+        _ = try f.mindbeat.contact(f.actor("ann"), id: id, via: .email, note: "contact " + marker)
         f.clock.set("2026-12-01T09:15:00Z")
-        _ = try f.mindbeat.end(token: f.token("ann"), id: id, held: false)
+        _ = try f.mindbeat.end(f.actor("ann"), id: id, as: .missed)
         return (f, id)
     }
 
     func statuses(_ f: Fixture) throws -> [String] {
-        try f.mindbeat.store.notices().map { "\($0.kind.rawValue):\($0.status.rawValue):\($0.attempts)" }
+        try f.mindbeat.store.read { try $0.notices() }.map { "\($0.kind.rawValue):\($0.status.rawValue):\($0.attempts)" }
     }
 
     @Test func onlyDueNoticesGoOut() throws {
         let (f, _) = try Self.fixture()
         let transport = RecordingTransport()
         f.clock.set("2026-12-01T09:16:00Z")
-        #expect(try f.mindbeat.sendDueNotices(from: "mindbeat@example.com", transport: transport) == DeliveryReport(sent: 1, failed: 0))
+        #expect(try f.mindbeat.sendDueNotices(through: transport) == DeliveryReport(sent: 1, failed: 0))
         #expect(try statuses(f) == ["reminder:sent:1", "shared_notes:pending:0"])
-        #expect(try f.mindbeat.sendDueNotices(from: "mindbeat@example.com", transport: transport) == DeliveryReport(sent: 0, failed: 0))
+        #expect(try f.mindbeat.sendDueNotices(through: transport) == DeliveryReport(sent: 0, failed: 0))
         f.clock.set("2026-12-01T09:30:00Z")
-        #expect(try f.mindbeat.sendDueNotices(from: "mindbeat@example.com", transport: transport) == DeliveryReport(sent: 1, failed: 0))
+        #expect(try f.mindbeat.sendDueNotices(through: transport) == DeliveryReport(sent: 1, failed: 0))
         #expect(try statuses(f) == ["reminder:sent:1", "shared_notes:sent:1"])
-        #expect(transport.messages.count == 2)
+        #expect(transport.delivered.count == 2)
     }
 
-    @Test func messagesNeverCarryNoteText() throws {
+    @Test func nothingHandedToTheMailCarriesNoteText() throws {
         let (f, id) = try Self.fixture(marker: "SECRET-7731")
         let transport = RecordingTransport()
         f.clock.set("2026-12-01T10:00:00Z")
-        _ = try f.mindbeat.sendDueNotices(from: "mindbeat@example.com", transport: transport)
-        #expect(transport.messages.count == 2)
-        for message in transport.messages {
-            #expect(!message.contains("SECRET-7731"))
-            #expect(message.contains("\r\nTo: \"Bo Member\" <bo@example.com>\r\n"))
-            #expect(message.contains("Content-Type: text/plain; charset=utf-8"))
-        }
-        #expect(transport.messages.last?.contains("mindbeat notes list --session \(id)") == true)
-        #expect(transport.messages.first?.contains("mindbeat attend \(id)") == true)
+        _ = try f.mindbeat.sendDueNotices(through: transport)
+        #expect(transport.delivered.map(\.notice.kind) == [.reminder, .sharedNotes])
+        #expect(transport.delivered.allSatisfy { $0.session?.id == id && $0.notice.recipient.email == "bo@example.com" })
+        for text in transport.handedOver { #expect(!text.contains("SECRET-7731")) }
     }
 
     @Test func aFailureIsRecordedAndRetriedByTheNextRun() throws {
@@ -124,13 +124,13 @@ struct OutboxTests {
         let transport = RecordingTransport()
         transport.failWith = "sendmail exited with status 1"
         f.clock.set("2026-12-01T09:16:00Z")
-        #expect(try f.mindbeat.sendDueNotices(from: "m@example.com", transport: transport) == DeliveryReport(sent: 0, failed: 1))
-        let failed = try #require(try f.mindbeat.store.notices().first)
+        #expect(try f.mindbeat.sendDueNotices(through: transport) == DeliveryReport(sent: 0, failed: 1))
+        let failed = try #require(try f.mindbeat.store.read { try $0.notices() }.first)
         #expect(failed.status == .failed && failed.attempts == 1 && failed.lastError == "sendmail exited with status 1")
-        #expect(try f.mindbeat.sendDueNotices(from: "m@example.com", transport: transport) == DeliveryReport(sent: 0, failed: 1))
+        #expect(try f.mindbeat.sendDueNotices(through: transport) == DeliveryReport(sent: 0, failed: 1))
         transport.failWith = nil
-        #expect(try f.mindbeat.sendDueNotices(from: "m@example.com", transport: transport) == DeliveryReport(sent: 1, failed: 0))
-        let sent = try #require(try f.mindbeat.store.notices().first)
+        #expect(try f.mindbeat.sendDueNotices(through: transport) == DeliveryReport(sent: 1, failed: 0))
+        let sent = try #require(try f.mindbeat.store.read { try $0.notices() }.first)
         #expect(sent.status == .sent && sent.attempts == 3 && sent.lastError == nil && sent.sentAt == at("2026-12-01T09:16:00Z"))
     }
 
@@ -144,11 +144,11 @@ struct OutboxTests {
         let other = RecordingTransport()
         first.during = {
             first.during = nil
-            second = (try? f.mindbeat.sendDueNotices(from: "m@example.com", transport: other)) ?? DeliveryReport(sent: -1)
+            second = (try? f.mindbeat.sendDueNotices(through: other)) ?? DeliveryReport(sent: -1)
         }
-        #expect(try f.mindbeat.sendDueNotices(from: "m@example.com", transport: first) == DeliveryReport(sent: 1, failed: 0))
+        #expect(try f.mindbeat.sendDueNotices(through: first) == DeliveryReport(sent: 1, failed: 0))
         #expect(second == DeliveryReport(sent: 0, failed: 0))
-        #expect(other.messages.isEmpty)
+        #expect(other.delivered.isEmpty)
     }
 
     @Test func aLiveRunKeepsItsClaimsHoweverLongItsDeliveriesTake() throws {
@@ -164,47 +164,35 @@ struct OutboxTests {
             deliveries += 1
             f.clock.instant = f.clock.instant.plus(minutes: 6)
             if deliveries == 2 {
-                second = (try? f.mindbeat.sendDueNotices(from: "m@example.com", transport: other)) ?? DeliveryReport(sent: -2)
+                second = (try? f.mindbeat.sendDueNotices(through: other)) ?? DeliveryReport(sent: -2)
             }
         }
-        #expect(try f.mindbeat.sendDueNotices(from: "m@example.com", transport: slow) == DeliveryReport(sent: 2, failed: 0))
+        #expect(try f.mindbeat.sendDueNotices(through: slow) == DeliveryReport(sent: 2, failed: 0))
         #expect(second == DeliveryReport(sent: 0, failed: 0))
-        #expect(other.messages.isEmpty, "a notice went out twice while its sender lived")
+        #expect(other.delivered.isEmpty, "a notice went out twice while its sender lived")
     }
 
     @Test func aClaimWhoseSenderDiedExpiresAfterTenMinutes() throws {
         let (f, _) = try Self.fixture()
         f.clock.set("2026-12-01T09:16:00Z")
         // A sender that claimed and died.
-        _ = try f.mindbeat.store.database.write { _ in
-            try f.mindbeat.store.claimDueNotices(now: at("2026-12-01T09:16:00Z"), staleBefore: at("2026-12-01T09:06:00Z"), claim: "dead")
+        _ = try f.mindbeat.store.write { tx in
+            try tx.claimDueNotices(now: at("2026-12-01T09:16:00Z"), staleBefore: at("2026-12-01T09:06:00Z"), claim: "dead")
         }
         let transport = RecordingTransport()
         f.clock.set("2026-12-01T09:25:59Z")
-        #expect(try f.mindbeat.sendDueNotices(from: "m@example.com", transport: transport) == DeliveryReport(sent: 0, failed: 0))
+        #expect(try f.mindbeat.sendDueNotices(through: transport) == DeliveryReport(sent: 0, failed: 0))
         f.clock.set("2026-12-01T09:26:00Z")
-        #expect(try f.mindbeat.sendDueNotices(from: "m@example.com", transport: transport) == DeliveryReport(sent: 1, failed: 0))
+        #expect(try f.mindbeat.sendDueNotices(through: transport) == DeliveryReport(sent: 1, failed: 0))
         // The shared-notes notice was not due when the dead run claimed; it is now.
         f.clock.set("2026-12-01T09:30:00Z")
-        #expect(try f.mindbeat.sendDueNotices(from: "m@example.com", transport: transport) == DeliveryReport(sent: 1, failed: 0))
+        #expect(try f.mindbeat.sendDueNotices(through: transport) == DeliveryReport(sent: 1, failed: 0))
     }
 
     @Test func onlyAdminsListTheOutbox() throws {
         let (f, _) = try Self.fixture()
-        #expect(try f.mindbeat.outbox(token: f.token("ann")).count == 2)
-        #expect(throws: MindbeatError.self) { try f.mindbeat.outbox(token: f.token("bo")) }
+        #expect(try f.mindbeat.outbox(f.actor("ann")).count == 2)
+        #expect(throws: MindbeatError.self) { try f.mindbeat.outbox(f.actor("bo")) }
     }
 }
 
-@Suite("Notice messages")
-struct NoticeMessageTests {
-    @Test func headersAndEncodings() {
-        #expect(NoticeMessage.rfc5322Date(at("2026-12-01T09:15:00Z")) == "Tue, 01 Dec 2026 09:15:00 +0000")
-        #expect(NoticeMessage.mailbox("Bo \"B\" Member", "bo@example.com") == "\"Bo \\\"B\\\" Member\" <bo@example.com>")
-        #expect(NoticeMessage.mailbox("Zoë", "z@example.com") == "=?utf-8?B?Wm/Dqw==?= <z@example.com>")
-        #expect(NoticeMessage.base64(Array("Man".utf8)) == "TWFu")
-        #expect(NoticeMessage.base64(Array("Ma".utf8)) == "TWE=")
-        let long = NoticeMessage.encodedWord(String(repeating: "é", count: 60))
-        for line in long.split(separator: "\r\n") { #expect(line.count <= 76) }
-    }
-}

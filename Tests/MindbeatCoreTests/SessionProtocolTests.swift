@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import MindbeatCore
 
 /// The rules of SPEC §2 as pure decisions: one test per rule and per refusal.
@@ -171,11 +172,12 @@ struct SessionProtocolTests {
         let decision = SessionProtocol.endMissed(session, now: at("2026-12-01T08:55:00Z"))
         #expect(decision.reasons.map(\.identifier) == ["waiting_period", "no_contact_attempt"])
         #expect(decision.allowedFrom == at("2026-12-01T09:15:00Z"))
-        let message = Refusal(action: "end session 12 as missed", decision: decision)
-            .message(zone: FixedOffsetZone.utc, now: at("2026-12-01T08:55:00Z"))
-        #expect(message.contains("wait for Bo until 09:15"))
-        #expect(message.contains("mindbeat contact 12 --via email"))
-        #expect(message.contains("allowed from 09:15"))
+        let refusal = Refusal(.end(session: 12, as: .missed), decision)
+        #expect(refusal.reasons == [
+            .waitForMember(until: at("2026-12-01T09:15:00Z"), name: "Bo"),
+            .noContactAttempt(from: at("2026-12-01T09:05:00Z"), name: "Bo", sessionID: 12),
+        ])
+        #expect(refusal.allowedFrom == at("2026-12-01T09:15:00Z"))
     }
 
     @Test func missedBeforeTheCoachJoins() {

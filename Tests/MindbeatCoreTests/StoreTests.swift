@@ -2,33 +2,15 @@
 import Glibc
 #endif
 import Testing
+import TestSupport
 @testable import MindbeatCore
-
-func fileBytes(_ path: String) -> [UInt8] {
-    guard let file = fopen(path, "rb") else { return [] }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = fread(&buffer, 1, buffer.count, file)
-        if count == 0 { break }
-        bytes += buffer[0..<count]
-    }
-    return bytes
-}
-
-func writeFile(_ path: String, _ bytes: [UInt8]) {
-    guard let file = fopen(path, "wb") else { return }
-    _ = fwrite(bytes, 1, bytes.count, file)
-    fclose(file)
-}
 
 @Suite("Opening databases")
 struct StoreTests {
     @Test func aMissingDatabaseIsNotFound() {
         let directory = temporaryDirectory()
         defer { removeTree(directory) }
-        #expect(throws: MindbeatError.databaseMissing(path: directory + "/none.db")) { try Store.open(path: directory + "/none.db") }
+        #expect(throws: MindbeatError.database(.missing, location: directory + "/none.db")) { try Stores.open(directory + "/none.db") }
     }
 
     @Test func randomBytesAreRefusedUntouched() {
@@ -37,8 +19,8 @@ struct StoreTests {
         let path = directory + "/random.db"
         let bytes = (0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
         writeFile(path, bytes)
-        #expect(throws: MindbeatError.notADatabase(path: path)) { try Store.open(path: path) }
-        #expect(throws: MindbeatError.notADatabase(path: path)) { try Store.create(path: path) }
+        #expect(throws: MindbeatError.database(.foreign, location: path)) { try Stores.open(path) }
+        #expect(throws: MindbeatError.database(.foreign, location: path)) { try Stores.create(path) }
         #expect(fileBytes(path) == bytes)
     }
 
@@ -51,23 +33,23 @@ struct StoreTests {
             try db.execute("CREATE TABLE t (x); INSERT INTO t VALUES (1)")
         }
         let before = fileBytes(path)
-        #expect(throws: MindbeatError.notADatabase(path: path)) { try Store.open(path: path) }
-        #expect(throws: MindbeatError.notADatabase(path: path)) { try Store.create(path: path) }
+        #expect(throws: MindbeatError.database(.foreign, location: path)) { try Stores.open(path) }
+        #expect(throws: MindbeatError.database(.foreign, location: path)) { try Stores.create(path) }
         #expect(fileBytes(path) == before)
         do {
             let db = try Database(path: path, create: false)
             try db.execute("PRAGMA application_id = 42")
         }
         let marked = fileBytes(path)
-        #expect(throws: MindbeatError.notADatabase(path: path)) { try Store.open(path: path) }
+        #expect(throws: MindbeatError.database(.foreign, location: path)) { try Stores.open(path) }
         #expect(fileBytes(path) == marked)
     }
 
     @Test func aNewerDatabaseIsRefusedUntouched() throws {
         let f = try Fixture()
-        try f.mindbeat.store.database.execute("PRAGMA user_version = 99; PRAGMA wal_checkpoint(TRUNCATE)")
+        try f.database.execute("PRAGMA user_version = 99; PRAGMA wal_checkpoint(TRUNCATE)")
         let before = fileBytes(f.path)
-        #expect(throws: MindbeatError.newerDatabase(path: f.path, version: 99)) { try Store.open(path: f.path) }
+        #expect(throws: MindbeatError.database(.newer(version: 99), location: f.path)) { try Stores.open(f.path) }
         #expect(fileBytes(f.path) == before)
     }
 
@@ -75,14 +57,14 @@ struct StoreTests {
         let f = try Fixture()
         let id = try f.schedule("2026-12-01T09:00:00Z")
         // Back to schema 2: no feedback table, no partial indexes.
-        try f.mindbeat.store.database.execute("""
+        try f.database.execute("""
             DROP TABLE feedback; DROP INDEX open_sessions_by_coach; DROP INDEX open_sessions_by_member;
             PRAGMA user_version = 2;
             """)
-        let reopened = try Store.open(path: f.path)
+        let reopened = try SQLiteStore.open(path: f.path)
         #expect(try reopened.database.integer("PRAGMA user_version") == Schema.currentVersion)
         #expect(try reopened.database.integer("SELECT count(*) FROM sqlite_schema WHERE name IN ('feedback', 'open_sessions_by_coach')") == 2)
-        #expect(try reopened.session(id: id)?.member.email == "bo@example.com")
+        #expect(try reopened.read { try $0.session(id: id) }?.member.email == "bo@example.com")
     }
 
     @Test func theDatabaseIsPrivateAndInWALMode() throws {
@@ -91,22 +73,22 @@ struct StoreTests {
         stat(f.path, &info)
         #expect(info.st_mode & 0o777 == 0o600)
         stat(f.directory, &info)
-        #expect(try f.mindbeat.store.database.row("PRAGMA journal_mode")?.text(0) == "wal")
-        #expect(try f.mindbeat.store.database.integer("PRAGMA foreign_keys") == 1)
-        #expect(try f.mindbeat.store.database.integer("PRAGMA application_id") == Schema.applicationID)
-        #expect(try f.mindbeat.store.database.integer("PRAGMA user_version") == Schema.currentVersion)
+        #expect(try f.database.row("PRAGMA journal_mode")?.text(0) == "wal")
+        #expect(try f.database.integer("PRAGMA foreign_keys") == 1)
+        #expect(try f.database.integer("PRAGMA application_id") == Schema.applicationID)
+        #expect(try f.database.integer("PRAGMA user_version") == Schema.currentVersion)
     }
 
     @Test func createMakesMissingDirectoriesPrivate() throws {
         let directory = temporaryDirectory()
         defer { removeTree(directory) }
         let path = directory + "/a/b/mindbeat.db"
-        let (store, created) = try Store.create(path: path)
-        #expect(created && !store.installID.isEmpty)
+        let store = try Stores.create(path)
+        #expect(!store.installID.isEmpty)
         var info = stat()
         stat(directory + "/a/b", &info)
         #expect(info.st_mode & 0o777 == 0o700)
-        let reopened = try Store.open(path: path)
+        let reopened = try Stores.open(path)
         #expect(reopened.installID == store.installID)
     }
 
@@ -114,11 +96,11 @@ struct StoreTests {
         let directory = temporaryDirectory()
         defer { removeTree(directory) }
         writeFile(directory + "/file", [1])
-        #expect(throws: MindbeatError.self) { try Store.create(path: directory + "/file/sub/mindbeat.db") }
+        #expect(throws: MindbeatError.self) { try Stores.create(directory + "/file/sub/mindbeat.db") }
         do throws(MindbeatError) {
-            _ = try Store.create(path: directory + "/file/sub/mindbeat.db")
+            _ = try Stores.create(directory + "/file/sub/mindbeat.db")
         } catch {
-            if case .cannotCreate = error {} else { Issue.record("expected cannotCreate, got \(error)") }
+            if case .database(.cannotCreate, _) = error {} else { Issue.record("expected cannotCreate, got \(error)") }
         }
     }
 
@@ -126,7 +108,7 @@ struct StoreTests {
         let f = try Fixture()
         let secret = "PRIVATE-MARKER-\(Int.random(in: 0...1_000_000))"
         do {
-            try f.mindbeat.store.database.run("INSERT INTO chat_messages (session_id, author_id, text, at) VALUES (?, ?, ?, ?)",
+            try f.database.run("INSERT INTO chat_messages (session_id, author_id, text, at) VALUES (?, ?, ?, ?)",
                                               [.integer(999), .integer(999), .text(secret), .integer(0)])
             Issue.record("the foreign key should have failed")
         } catch let error as DatabaseError {
@@ -135,12 +117,24 @@ struct StoreTests {
         }
     }
 
+    @Test func theOpenSessionPredicateIsTheOneThePartialIndexesUse() throws {
+        let f = try Fixture()
+        let indexes = try f.database.rows("SELECT sql FROM sqlite_schema WHERE name LIKE 'open_sessions_by_%'").compactMap { $0.text(0) }
+        #expect(indexes.count == 2)
+        for sql in indexes { #expect(sql.hasSuffix("WHERE status IN \(SQLiteTransaction.openStatuses)")) }
+        #expect(SQLiteTransaction.openStatuses == "('scheduled', 'in_progress')")
+        // And the query planner uses them for an upcoming list.
+        let plan = try f.database.rows("EXPLAIN QUERY PLAN SELECT id FROM sessions WHERE coach_id = 1 AND status IN \(SQLiteTransaction.openStatuses)")
+            .compactMap { $0.text(3) }.joined(separator: " ")
+        #expect(plan.contains("open_sessions_by_coach"), "\(plan)")
+    }
+
     @Test func aRolledBackTransactionLeavesNoTrace() throws {
         let f = try Fixture()
         let before = try f.snapshot()
         struct Stop: Error {}
         #expect(throws: Stop.self) {
-            try f.mindbeat.store.database.write { db in
+            try f.database.write { db in
                 try db.run("UPDATE accounts SET name = 'Changed'")
                 throw Stop()
             }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import MindbeatCore
 
 @Suite("Values typed by people")
@@ -60,19 +61,10 @@ struct ValuesTests {
 @Suite("Chat text")
 struct ChatTextTests {
     @Test func messagesAreOneTo4096Bytes() throws {
-        #expect(try ChatText.message("hi\n", fromStdin: true) == "hi")
-        #expect(try ChatText.message("hi\n") == "hi\n")
-        #expect(try ChatText.message(String(repeating: "é", count: 2048)).utf8.count == 4096)
-        #expect(throws: InvalidValue.self) { try ChatText.message(String(repeating: "é", count: 2049)) }
-        #expect(throws: InvalidValue.self) { try ChatText.message(" \n") }
-    }
-
-    @Test func theServiceChecksItToo() throws {
-        let f = try Fixture()
-        let id = try f.schedule("2026-12-01T09:00:00Z")
-        f.clock.set("2026-12-01T09:00:00Z")
-        _ = try f.mindbeat.attend(token: f.token("ann"), id: id)
-        let error = try f.expectUnchanged { try f.mindbeat.sendChat(token: f.token("ann"), id: id, text: String(repeating: "x", count: 4097)) }
-        #expect(error == .invalidValue(option: "the message", problem: "is longer than 4096 bytes"))
+        #expect(try ChatText("hi\n", fromStdin: true).text == "hi")
+        #expect(try ChatText("hi\n").text == "hi\n")
+        #expect(try ChatText(String(repeating: "é", count: Policy.chatLimitBytes / 2)).text.utf8.count == Policy.chatLimitBytes)
+        #expect(throws: InvalidValue.self) { try ChatText(String(repeating: "é", count: Policy.chatLimitBytes / 2 + 1)) }
+        #expect(throws: InvalidValue.self) { try ChatText(" \n") }
     }
 }

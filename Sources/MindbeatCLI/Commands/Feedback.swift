@@ -10,67 +10,48 @@ extension Commands {
             feedback. Feedback is read by its author and admins only: never by the other \
             party, a line manager or an email.
             """,
-        positionals: [Positional("ID", .sessionID, optional: true, "the session (default: list those awaiting feedback)")],
+        positionals: [Positional(Key.id, optional: true, "the session (default: list those awaiting feedback)")],
         options: [
-            .value("rating", "1..5", .rating, "how the session went, from 1 to 5"),
-            .value("comment", "TEXT", .text, "a comment, up to 4 KiB"),
+            .value(Key.rating, "1..5", "how the session went, from 1 to 5"),
+            .value(Key.comment, "TEXT", "a comment, up to \(Policy.commentLimitBytes / 1024) KiB"),
             CommonOptions.json,
         ],
         examples: [
             ("mindbeat feedback 12 --rating 5 --comment 'Bo set clear goals'", "rate session 12"),
             ("mindbeat feedback", "the held sessions you have not rated yet"),
-        ]
-    ) { context, arguments in
-        guard let id = arguments.positionalInteger(0) else {
-            if arguments.integer("rating") != nil || arguments.string("comment") != nil {
-                throw MindbeatError.usage("name the session: mindbeat feedback ID --rating 1..5")
+        ],
+        action: .prepared { _, arguments in
+            guard let id = arguments[.id] else {
+                if arguments[.rating] != nil || arguments[.comment] != nil {
+                    throw UsageError("name the session: mindbeat feedback ID --rating 1..5")
+                }
+                return { signedIn in try listAwaitingFeedback(signedIn, json: arguments.has(.json)) }
             }
-            let (mindbeat, token) = try context.signedIn()
-            let views = try mindbeat.sessionsAwaitingFeedback(token: token)
-            let render = context.render
-            if arguments.flag("json") { return context.print(.array(views.map(render.json))) }
-            guard !views.isEmpty else { return context.out.line("No sessions await your feedback.") }
-            render.sessionRows(views).forEach(context.out.line)
-            context.out.line("Leave feedback: mindbeat feedback ID --rating 1..5 [--comment TEXT]")
-            return
-        }
-        guard let rating = arguments.integer("rating") else {
-            throw MindbeatError.usage("give a rating: mindbeat feedback \(id) --rating 1..5")
-        }
-        if arguments.flag("json") { throw MindbeatError.usage("--json applies to listing, not to leaving feedback") }
-        var comment: String?
-        if let text = arguments.string("comment") {
-            do {
-                comment = try FeedbackRules.comment(text)
-            } catch let error as InvalidValue {
-                throw MindbeatError.invalidValue(option: "--comment", problem: error.problem)
+            guard let rating = arguments[.rating] else {
+                throw UsageError("give a rating: mindbeat feedback \(id) --rating 1..5")
             }
-        }
-        let (mindbeat, token) = try context.signedIn()
-        let feedback = try mindbeat.leaveFeedback(token: token, id: id, rating: rating, comment: comment)
-        context.out.line("Thank you: your feedback on session \(feedback.sessionID) (\(feedback.rating)/5) is saved.")
-    }
-
-    static let feedbackShow = Command(
-        ["feedback", "show"], group: .notes,
-        summary: "show the feedback on a session that you may read",
-        discussion: "Shows your own feedback on a session; with the admin right, everyone's.",
-        positionals: [Positional("ID", .sessionID, "the session")],
-        options: [CommonOptions.json],
-        examples: [("mindbeat feedback show 12 --json", "the feedback on session 12")]
-    ) { context, arguments in
-        let (mindbeat, token) = try context.signedIn()
-        let entries = try mindbeat.feedback(token: token, id: arguments.sessionID)
-        let render = context.render
-        if arguments.flag("json") { return context.print(.array(entries.map(render.json))) }
-        guard !entries.isEmpty else { return context.out.line("No feedback on session \(arguments.sessionID) that you may read.") }
-        for entry in entries {
-            context.out.line("\(entry.author.name) · \(entry.rating)/5 · \(context.zone.dateTime(entry.createdAt))")
-            if let comment = entry.comment {
-                for line in comment.split(separator: "\n", omittingEmptySubsequences: false) {
-                    context.out.line("    " + Commands.printable(String(line)))
+            if arguments.has(.json) { throw UsageError("--json applies to listing, not to leaving feedback") }
+            var comment: FeedbackComment?
+            if let text = arguments[.comment] {
+                do throws(InvalidValue) {
+                    comment = try FeedbackComment(text)
+                } catch {
+                    throw error.usage("--comment")
                 }
             }
+            return { signedIn in
+                let feedback = try signedIn.mindbeat.leaveFeedback(signedIn.actor, id: id, rating: rating, comment: comment)
+                signedIn.out.line("Thank you: your feedback on session \(feedback.sessionID) (\(feedback.rating)/5) is saved.")
+            }
         }
+    )
+
+    static func listAwaitingFeedback(_ signedIn: SignedIn, json: Bool) throws {
+        let views = try signedIn.mindbeat.sessionsAwaitingFeedback(signedIn.actor)
+        let render = signedIn.render
+        if json { return signedIn.context.print(.array(views.map(render.json))) }
+        guard !views.isEmpty else { return signedIn.out.line("No sessions await your feedback.") }
+        render.sessionRows(views).forEach(signedIn.out.line)
+        signedIn.out.line("Leave feedback: mindbeat feedback ID --rating 1..5 [--comment TEXT]")
     }
 }

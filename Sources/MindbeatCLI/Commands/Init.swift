@@ -10,29 +10,29 @@ extension Commands {
             Refused when the database already has accounts.
             """,
         options: [
-            .needed("name", "NAME", .name, "your name, as members see it"),
-            .needed("email", "EMAIL", .email, "your email address, which you log in with"),
+            .needed(Key.name, "NAME", "your name, as members see it"),
+            .needed(Key.email, "EMAIL", "your email address, which you log in with"),
             CommonOptions.passwordStdin,
         ],
         examples: [
             ("mindbeat init --name 'Ann Coach' --email ann@example.com", "create the database, asking for a password"),
             ("printf '%s\\n' \"$PW\" | mindbeat init --name Ann --email ann@example.com --password-stdin", "the same, from a script"),
         ],
-        needsLogin: false
-    ) { context, arguments in
-        guard let name = arguments.string("name") else { throw MindbeatError.usage("give your name: --name NAME") }
-        guard let email = arguments.string("email") else { throw MindbeatError.usage("give your email: --email EMAIL") }
-        let password = try context.readPassword(fromStdin: arguments.flag("password-stdin"), confirm: true)
-        let hash = try Secrets.hashPassword(password)
-        let path = try context.databasePath()
-        // A file left by an init that failed is empty or has no accounts, and
-        // the next init takes it over. Nothing is deleted here: another init
-        // running at the same moment may be the one that filled it.
-        let (store, _) = try Store.create(path: path)
-        let mindbeat = Mindbeat(store: store, clock: context.clock, zone: context.zone)
-        let (account, token) = try mindbeat.initialise(name: name, email: email, passwordHash: hash)
-        try context.saveToken(token, for: store)
-        context.out.line("Created \(path) and logged in as \(account.label), a coach with the admin right.")
-        context.out.line("Next: add a member with mindbeat users add --role member --name NAME --email EMAIL")
-    }
+        action: .open { context, arguments in
+            let name = try arguments.required(.name)
+            let email = try arguments.required(.email)
+            let password = try context.readPassword(fromStdin: arguments.has(.passwordStdin), confirm: true)
+            let hash = try Secrets.hashPassword(password)
+            let location = try context.databaseLocation()
+            // A file left by an init that failed is empty or has no accounts, and
+            // the next init takes it over. Nothing is deleted here: another init
+            // running at the same moment may be the one that filled it.
+            let store = try Stores.create(location)
+            let mindbeat = Mindbeat(store: store, clock: FixedClock(context.now), zone: context.zone)
+            let (account, token) = try mindbeat.initialise(name: name, email: email, passwordHash: hash)
+            try context.saveToken(token, for: store)
+            context.out.line("Created \(location) and logged in as \(account.label), a coach with the admin right.")
+            context.out.line("Next: add a member with mindbeat users add --role member --name NAME --email EMAIL")
+        }
+    )
 }

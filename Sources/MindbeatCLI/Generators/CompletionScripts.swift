@@ -529,3 +529,29 @@ struct CompletionScripts {
         }
     }
 }
+
+extension ValueKind {
+    /// The completion a shell offers for a value of this kind.
+    var completion: Completion {
+        switch self {
+        case .sessionID: return .sessions
+        case .email: return .members
+        case .choice(let words): return .words(words)
+        case .path: return .files
+        case .commandName: return .commands
+        default: return .none
+        }
+    }
+}
+
+/// How a shell completes a value.
+enum Completion: Equatable, Sendable {
+    case none
+    case words([String])
+    case files
+    case commands
+    /// Session ids, asked of the binary when completing.
+    case sessions
+    /// Member emails, asked of the binary when completing.
+    case members
+}

@@ -22,15 +22,15 @@ enum Manual {
 
     static let files: [(path: String, meaning: String)] = [
         ("~/.local/share/mindbeat/mindbeat.db", "The database (SQLite, WAL mode), created 0600 in a 0700 directory."),
-        ("~/.local/state/mindbeat/ID.token", "The login for the database whose id is ID, 0600 in a 0700 directory. Moving the database keeps it."),
+        ("~/.local/state/mindbeat/ID.token", "The login for the database whose id is ID, 0600 in a 0700 directory. Moving the database keeps it. A login lasts \(Policy.loginLifetimeDays) days."),
     ]
 
-    /// The protocol of SPEC §2, in paragraphs.
+    /// The protocol of SPEC §2, in paragraphs, with the numbers of `Policy`.
     static let protocolProse: [String] = [
-        "Either party may attend a session from 30 minutes before its start until it ends. The session is in progress from the first attend. The counter starts when the coach joins and stops when the session ends. A coach who joins before the start is warned that the counter has started, that ending the session would end it for the member too, and that mindbeat will not end it before the start unless the member joins. Attending again keeps the first join time.",
+        "Either party may attend a session from \(Policy.earlyJoinMinutes) minutes before its start until it ends. The session is in progress from the first attend. The counter starts when the coach joins and stops when the session ends. A coach who joins before the start is warned that the counter has started, that ending the session would end it for the member too, and that mindbeat will not end it before the start unless the member joins. Attending again keeps the first join time.",
         "While a session is in progress its parties may chat. The coach may move it to Zoom (with a Zoom link on their profile; the link is posted into the chat), to the phone (with the member's number), and back to the platform. A session held on Zoom or the phone is still ended with mindbeat end.",
-        "Only the coach ends a session, once joined. It ends as held from the start, or earlier once the member has joined. It ends as missed only when the member has not joined, the coach has waited 15 minutes from the later of the start and their own join, and has made at least one contact attempt (mindbeat contact) since joining and no earlier than five minutes after the start.",
-        "Every refusal exits 1 and names every unmet condition and, where time will lift it, the local time from which the action is allowed.",
+        "Only the coach ends a session, once joined. It ends as held from the start, or earlier once the member has joined. It ends as missed only when the member has not joined, the coach has waited \(Policy.waitMinutes) minutes from the later of the start and their own join, and has made at least one contact attempt (mindbeat contact) since joining and no earlier than \(Policy.contactAfterMinutes) minutes after the start.",
+        "Every refusal exits 1 and names every unmet condition and, where time will lift it, the local time from which the action is allowed. With --json, status lists each unmet condition as an object with a stable id (below) and a message.",
         "A member's line manager sees the time, people and status of their reports' sessions (sessions list, sessions show, members) and nothing else: never chat, contact attempts, notes or feedback. Anyone else finds nothing: a session they are not part of does not exist for them (exit 66).",
     ]
 }
@@ -127,7 +127,7 @@ struct ManPages {
         lines += [".SH SYNOPSIS", ".B mindbeat", "[\\fB\\-\\-db\\fR \\fIPATH\\fR]", ".I COMMAND", "[\\fIARGS\\fR]", ".br",
                   ".B mindbeat", "\\fB\\-\\-version\\fR | \\fB\\-\\-help\\fR | \\fBhelp\\fR [\\fICOMMAND\\fR...]"]
         lines += [".SH DESCRIPTION",
-                  ManPages.escape("mindbeat runs coaching sessions from a shell the way the Mindbeat coaching platform works: list your sessions, attend one (a counter starts when you join), chat, fall back to Zoom or the phone, and end it as held or missed under the 15-minute-wait protocol. The protocol is enforced, never advisory. Every command is scriptable: --json output, documented exit statuses and a fixed clock (MINDBEAT_NOW)."),
+                  ManPages.escape("mindbeat runs coaching sessions from a shell the way the Mindbeat coaching platform works: list your sessions, attend one (a counter starts when you join), chat, fall back to Zoom or the phone, and end it as held or missed under the \(Policy.waitMinutes)-minute-wait protocol. The protocol is enforced, never advisory. Every command is scriptable: --json output, documented exit statuses and a fixed clock (MINDBEAT_NOW)."),
                   ".PP",
                   ManPages.escape("Options may come before or after arguments, as --opt value or --opt=value; -- ends options. TIME values are RFC 3339 (2026-12-01T10:00:00+01:00), a local date and time in $TZ (2026-12-01 10:00), a local date (midnight), now, or an offset from now (+90m, +2h, +1d). Impossible dates and local times that a daylight-saving change skips or repeats are errors, never rolled over.")]
         lines.append(".SH THE PROTOCOL")
@@ -149,6 +149,11 @@ struct ManPages {
         for option in [GlobalOption.db, GlobalOption.help, GlobalOption.version] {
             lines += [".TP", ".B \(ManPages.escape(option.usage))", ManPages.escape(option.help)]
         }
+        lines.append(".SH REFUSAL REASONS")
+        lines.append(ManPages.escape("The stable ids of unmet conditions, as status --json reports them in reasons[].id:"))
+        for kind in UnmetKind.allCases {
+            lines += [".TP", ".B \(ManPages.escape(kind.rawValue))", ManPages.escape(Phrases.meaning(kind) + ".")]
+        }
         lines += exitStatus()
         lines.append(".PP")
         lines.append(ManPages.escape("When several things are wrong, the first in this order decides: usage (64), data (65), database (73, 65, 75, 74), login (77), visibility (66), role (77), rules (1). Errors and warnings go to standard error, each line starting with \"mindbeat: \"."))
@@ -164,9 +169,9 @@ struct ManPages {
         let story: [(String, String)] = [
             ("mindbeat sessions add --at '2026-12-01 10:00' --member bo@example.com", "Schedule a session with Bo."),
             ("mindbeat attend", "Join the session that is about to start; the counter starts."),
-            ("mindbeat contact 1 --via email", "Bo has not joined five minutes after the start: email a reminder."),
+            ("mindbeat contact 1 --via email", "Bo has not joined \(Policy.contactAfterMinutes) minutes after the start: email a reminder."),
             ("mindbeat status 1", "See the counter and when missed becomes allowed."),
-            ("mindbeat end 1 --missed", "Fifteen minutes on, end the session as missed."),
+            ("mindbeat end 1 --missed", "\(Policy.waitMinutes) minutes on, end the session as missed."),
         ]
         for (index, (command, meaning)) in story.enumerated() {
             if index > 0 { lines.append(".PP") }

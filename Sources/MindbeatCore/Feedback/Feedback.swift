@@ -9,9 +9,6 @@ public struct Feedback: Equatable, Sendable {
 
 /// The rules for leaving feedback.
 public enum FeedbackRules {
-    /// The longest comment, in bytes of UTF-8.
-    public static let commentLimit = 4096
-
     /// A party may leave feedback once, on a held session.
     public static func leave(_ session: Session, alreadyGiven: Bool) -> Decision {
         var reasons: [Unmet] = []
@@ -19,16 +16,23 @@ public enum FeedbackRules {
         if alreadyGiven { reasons.append(.feedbackGiven) }
         return Decision(reasons)
     }
+}
 
-    /// A comment as stored: trimmed; control characters other than line breaks
-    /// and tabs refused; at most 4 KiB.
-    public static func comment(_ text: String) throws(InvalidValue) -> String {
-        for scalar in text.unicodeScalars where Values.isControl(scalar) && scalar != "\n" && scalar != "\t" {
+/// A feedback comment as stored; only this type reaches the service.
+public struct FeedbackComment: Equatable, Sendable {
+    public let text: String
+
+    /// Trimmed; control characters other than line breaks and tabs refused;
+    /// at most the limit.
+    public init(_ raw: String) throws(InvalidValue) {
+        for scalar in raw.unicodeScalars where Values.isControl(scalar) && scalar != "\n" && scalar != "\t" {
             throw InvalidValue("must not contain control characters")
         }
-        let trimmed = Values.trimWhitespace(text)
+        let trimmed = Values.trimWhitespace(raw)
         guard !trimmed.isEmpty else { throw InvalidValue("is empty") }
-        guard trimmed.utf8.count <= commentLimit else { throw InvalidValue("is longer than \(commentLimit) bytes") }
-        return trimmed
+        guard trimmed.utf8.count <= Policy.commentLimitBytes else {
+            throw InvalidValue("is longer than \(Policy.commentLimitBytes) bytes")
+        }
+        text = trimmed
     }
 }

@@ -19,25 +19,20 @@ public struct Note: Equatable, Sendable {
     public let createdAt: Instant
 }
 
-/// The note bodies mindbeat accepts.
-public enum NoteBody {
+/// A note body as mindbeat accepts it; only this type reaches the service.
+public struct NoteBody: Equatable, Sendable {
     /// The largest body, in bytes of UTF-8.
-    public static let limit = 64 * 1024
+    public static let limit = Policy.noteLimitKiB * 1024
 
-    /// The body as stored: one trailing newline (from standard input or an
-    /// editor) dropped; empty after trimming whitespace or over 64 KiB: bad data.
-    public static func normalise(_ text: String, fromFile: Bool) throws(MindbeatError) -> String {
-        var body = text
-        if fromFile {
-            if body.hasSuffix("\r\n") { body.removeLast() } else if body.hasSuffix("\n") { body.removeLast() }
-        }
-        guard !Values.trimWhitespace(body).isEmpty else {
-            throw .badData("the note is empty; nothing was saved")
-        }
-        guard body.utf8.count <= limit else {
-            throw .badData("the note is larger than 64 KiB (\(body.utf8.count) bytes); nothing was saved")
-        }
-        return body
+    public let text: String
+
+    /// One trailing newline (from standard input or an editor) dropped; empty
+    /// after trimming whitespace or over the limit: bad data (65).
+    public init(_ raw: String, fromFile: Bool) throws(MindbeatError) {
+        let body = fromFile ? dropOneTrailingNewline(raw) : raw
+        guard !Values.trimWhitespace(body).isEmpty else { throw .badBody(.empty) }
+        guard body.utf8.count <= NoteBody.limit else { throw .badBody(.tooLarge(bytes: body.utf8.count)) }
+        text = body
     }
 }
 

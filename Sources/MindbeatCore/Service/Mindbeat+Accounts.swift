@@ -37,153 +37,154 @@ extension Mindbeat {
     /// The password is hashed by the caller before this opens its transaction.
     public func initialise(name: String, email: String, passwordHash: String) throws -> (Account, token: String) {
         let token = try Secrets.newToken()
-        return try guarded {
-            try store.database.write { _ in
-                guard try store.accountCount() == 0 else {
-                    throw MindbeatError.refused(Refusal(action: "initialise the database", reasons: [.databaseHasAccounts]))
-                }
-                let id = try store.insertAccount(
-                    email: email, name: name, role: .coach, isAdmin: true, passwordHash: passwordHash,
-                    phone: nil, zoom: nil, coachID: nil, managerID: nil, at: now)
-                try issue(token, to: id)
-                guard let account = try store.account(id: id) else { throw MindbeatError.internal("account \(id) vanished") }
-                return (account, token)
+        return try store.write { tx in
+            guard try tx.accountCount() == 0 else {
+                throw MindbeatError.refused(Refusal(.initialise, reasons: [.databaseHasAccounts]))
             }
+            let id = try tx.insertAccount(
+                NewAccountRecord(email: email, name: name, role: .coach, isAdmin: true, passwordHash: passwordHash,
+                                 phone: nil, zoom: nil, coachID: nil, managerID: nil),
+                at: now)
+            try issue(token, to: id, tx)
+            guard let account = try tx.account(id: id) else { throw MindbeatError.internal("account \(id) vanished") }
+            return (account, token)
         }
     }
 
-    func issue(_ token: String, to accountID: Int64) throws {
+    func issue(_ token: String, to accountID: Int64, _ tx: any StoreWriter) throws {
         guard let expires = now.adding(seconds: Mindbeat.tokenLifetimeSeconds) else {
             throw MindbeatError.internal("the clock is too close to the end of the supported range")
         }
-        try store.insertToken(hash: Secrets.tokenHash(token), accountID: accountID, at: now, expiresAt: expires)
+        try tx.insertToken(hash: Secrets.tokenHash(token), accountID: accountID, at: now, expiresAt: expires)
     }
 
     /// Checks a password and issues a login token. Wrong email and wrong
     /// password fail alike, in about the same time.
     public func login(email: String, password: String) throws -> (Account, token: String) {
-        let stored = try guarded { try store.passwordHash(email: email) }
-        let matches = Secrets.verifyPassword(password, hash: stored?.1 ?? Secrets.decoyHash)
+        let stored = try store.read { tx in try tx.passwordHash(email: email) }
+        let matches = Secrets.verifyPassword(password, hash: stored?.hash ?? Secrets.decoyHash)
         guard let stored, matches else { throw MindbeatError.wrongCredentials }
         let token = try Secrets.newToken()
-        return try guarded {
-            try store.database.write { _ in
-                guard let account = try store.account(id: stored.0) else { throw MindbeatError.wrongCredentials }
-                try issue(token, to: account.id)
-                return (account, token)
+        return try store.write { tx in
+            guard let account = try tx.account(id: stored.accountID) else { throw MindbeatError.wrongCredentials }
+            try issue(token, to: account.id, tx)
+            return (account, token)
+        }
+    }
+
+    /// Revokes the credential in use.
+    public func logout(_ actor: Actor) throws -> Account {
+        try write(actor) { tx, me in
+            switch actor.credential {
+            case .token(let token): try tx.revokeToken(hash: Secrets.tokenHash(token), at: now)
             }
+            return me
         }
     }
 
-    /// Revokes the token in use.
-    public func logout(token: String?) throws -> Account {
-        try write(token) { actor in
-            try store.revokeToken(hash: Secrets.tokenHash(token ?? ""), at: now)
-            return actor
-        }
-    }
-
-    public func whoami(token: String?) throws -> Account {
-        try read(token) { $0 }
+    /// The caller's account.
+    public func whoami(_ actor: Actor) throws -> Account {
+        try read(actor) { _, me in me }
     }
 
     /// Sets a new password (hashed by the caller) and revokes every other login
     /// of the account.
-    public func changePassword(token: String?, passwordHash: String) throws -> Account {
-        try write(token) { actor in
-            try store.updatePassword(accountID: actor.id, hash: passwordHash)
-            try store.revokeTokens(accountID: actor.id, except: Secrets.tokenHash(token ?? ""), at: now)
-            return actor
+    public func changePassword(_ actor: Actor, passwordHash: String) throws -> Account {
+        try write(actor) { tx, me in
+            try tx.updatePassword(accountID: me.id, hash: passwordHash)
+            let keep: [UInt8]?
+            switch actor.credential {
+            case .token(let token): keep = Secrets.tokenHash(token)
+            }
+            try tx.revokeTokens(accountID: me.id, except: keep, at: now)
+            return me
         }
     }
 
     /// Adds an account: an admin adds anyone; a coach adds members of their own.
-    public func addAccount(token: String?, _ new: NewAccount, passwordHash: String) throws -> Account {
-        try write(token) { actor in
-            if !actor.isAdmin {
-                guard actor.role == .coach, new.role == .member else {
-                    throw MindbeatError.forbidden("adding accounts needs the admin right (a coach may add members of their own)")
+    public func addAccount(_ actor: Actor, _ new: NewAccount, passwordHash: String) throws -> Account {
+        try write(actor) { tx, me in
+            if !me.isAdmin {
+                guard me.role == .coach, new.role == .member else {
+                    throw MindbeatError.forbidden(.needsAdmin(.addAccounts))
                 }
-                guard !new.isAdmin else { throw MindbeatError.forbidden("only an admin can grant the admin right") }
+                guard !new.isAdmin else { throw MindbeatError.forbidden(.needsAdmin(.grantAdmin)) }
             }
             var coachID: Int64?
             var managerID: Int64?
             var reasons: [Unmet] = []
             if new.role == .member {
-                let coachEmail = new.coachEmail ?? (actor.role == .coach ? actor.email : nil)
-                guard let coachEmail else {
-                    throw MindbeatError.usage("a member needs a coach: give --coach EMAIL")
+                guard let coachEmail = new.coachEmail ?? (me.role == .coach ? me.email : nil) else {
+                    throw MindbeatError.incomplete(.memberNeedsCoach)
                 }
-                guard let coach = try store.account(email: coachEmail) else {
-                    throw MindbeatError.notFound("no account \(coachEmail)")
+                guard let coach = try tx.account(email: coachEmail) else {
+                    throw MindbeatError.notFound(.account(coachEmail))
                 }
-                if !actor.isAdmin && coach.id != actor.id {
-                    throw MindbeatError.forbidden("a coach may add members for themselves only")
-                }
+                if !me.isAdmin && coach.id != me.id { throw MindbeatError.forbidden(.coachForThemselves(.addAccounts)) }
                 if coach.role != .coach { reasons.append(.notACoach(email: coach.email)) }
                 coachID = coach.id
                 if let managerEmail = new.managerEmail {
-                    guard let manager = try store.account(email: managerEmail) else {
-                        throw MindbeatError.notFound("no account \(managerEmail)")
+                    guard let manager = try tx.account(email: managerEmail) else {
+                        throw MindbeatError.notFound(.account(managerEmail))
                     }
                     if manager.role != .manager { reasons.append(.notAManager(email: manager.email)) }
                     managerID = manager.id
                 }
             } else if new.coachEmail != nil || new.managerEmail != nil {
-                throw MindbeatError.usage("--coach and --manager apply to members only (--role member)")
+                throw MindbeatError.incomplete(.coachOrManagerOfNonMember)
             }
-            if try store.account(email: new.email) != nil { reasons.append(.emailTaken(new.email)) }
-            guard reasons.isEmpty else {
-                throw MindbeatError.refused(Refusal(action: "add \(new.email)", reasons: reasons))
-            }
-            let id = try store.insertAccount(
-                email: new.email, name: new.name, role: new.role, isAdmin: new.isAdmin, passwordHash: passwordHash,
-                phone: new.phone, zoom: new.zoom, coachID: coachID, managerID: managerID, at: now)
-            guard let account = try store.account(id: id) else { throw MindbeatError.internal("account \(id) vanished") }
+            if try tx.account(email: new.email) != nil { reasons.append(.emailTaken(new.email)) }
+            guard reasons.isEmpty else { throw MindbeatError.refused(Refusal(.addAccount(email: new.email), reasons: reasons)) }
+            let id = try tx.insertAccount(
+                NewAccountRecord(email: new.email, name: new.name, role: new.role, isAdmin: new.isAdmin,
+                                 passwordHash: passwordHash, phone: new.phone, zoom: new.zoom,
+                                 coachID: coachID, managerID: managerID),
+                at: now)
+            guard let account = try tx.account(id: id) else { throw MindbeatError.internal("account \(id) vanished") }
             return account
         }
     }
 
     /// Every account, or those of one role (admin).
-    public func listAccounts(token: String?, role: Role?) throws -> [Account] {
-        try read(token) { actor in
-            guard actor.isAdmin else { throw MindbeatError.forbidden("listing accounts needs the admin right") }
-            return try store.accounts(role: role)
+    public func listAccounts(_ actor: Actor, role: Role?) throws -> [Account] {
+        try read(actor) { tx, me in
+            guard me.isAdmin else { throw MindbeatError.forbidden(.needsAdmin(.listAccounts)) }
+            return try tx.accounts(role: role)
         }
     }
 
     /// Shows, or updates and shows, the caller's own profile. A double optional
     /// is "leave alone" (nil), "clear" (.some(nil)) or "set".
-    public func profile(token: String?, phone: String?? = nil, zoom: String?? = nil) throws -> Account {
-        if phone == nil && zoom == nil { return try read(token) { $0 } }
-        return try write(token) { actor in
-            try store.updateProfile(accountID: actor.id, phone: phone, zoom: zoom)
-            return try store.account(id: actor.id) ?? actor
+    public func profile(_ actor: Actor, phone: String?? = nil, zoom: String?? = nil) throws -> Account {
+        if phone == nil && zoom == nil { return try whoami(actor) }
+        return try write(actor) { tx, me in
+            try tx.updateProfile(accountID: me.id, phone: phone, zoom: zoom)
+            return try tx.account(id: me.id) ?? me
         }
     }
 
     /// My Members: a coach's members or a manager's reports, with their next
     /// session and how many were held and missed.
-    public func members(token: String?) throws -> [MemberSummary] {
-        try read(token) { actor in
+    public func members(_ actor: Actor) throws -> [MemberSummary] {
+        try read(actor) { tx, me in
             let people: [Account]
             let access: SessionAccess
-            switch actor.role {
+            switch me.role {
             case .coach:
-                people = try store.accounts(coachedBy: actor.id)
+                people = try tx.accounts(coachedBy: me.id)
                 access = .party(.coach)
             case .manager:
-                people = try store.accounts(managedBy: actor.id)
+                people = try tx.accounts(managedBy: me.id)
                 access = .lineManager
             case .member:
-                throw MindbeatError.forbidden("members is for coaches and line managers")
+                throw MindbeatError.forbidden(.coachesOnly(.listMembers))
             }
             return try people.map { person in
-                let counts = try store.attendanceCounts(memberID: person.id)
-                var next = try store.nextSession(memberID: person.id).map { SessionView(session: $0, access: access) }
+                let counts = try tx.attendanceCounts(memberID: person.id)
+                var next = try tx.nextSession(memberID: person.id).map { SessionView(session: $0, access: access) }
                 // A member's next session may be with someone other than this coach
                 // only if their coach changed; show it only to its parties.
-                if let view = next, access == .party(.coach), view.session.coach.id != actor.id { next = nil }
+                if let view = next, access == .party(.coach), view.session.coach.id != me.id { next = nil }
                 return MemberSummary(account: person, nextSession: next, held: counts.held, missed: counts.missed)
             }
         }

@@ -16,54 +16,45 @@ public struct SavedNote: Sendable {
 }
 
 extension Mindbeat {
-    /// The account a note is about, for the writer: their own member (a coach),
-    /// or themselves (a member).
-    func member(_ email: String, for actor: Account, doing what: String) throws -> Account {
-        guard let member = try store.account(email: email) else { throw MindbeatError.notFound("no member \(email)") }
-        let mine = member.role == .member && (member.coachID == actor.id || member.id == actor.id)
-        guard mine else { throw MindbeatError.forbidden("\(email) is not a member of yours; you cannot \(what)") }
-        return member
-    }
-
     /// Who a note at `place` is about, and its session, if `actor` may write
     /// there: a party of the session, or the coach of the member.
-    func notePlace(_ place: NotePlace, for actor: Account) throws -> (memberID: Int64, session: Session?) {
+    func notePlace(_ place: NotePlace, for actor: Account, _ tx: any StoreReader) throws -> (memberID: Int64, session: Session?) {
         switch place {
         case .session(let id):
-            let (session, _) = try party(in: id, for: actor, doing: "write notes on it")
+            let (session, _) = try party(in: id, for: actor, doing: .writeNotes, tx)
             return (session.member.id, session)
         case .member(let email):
-            if actor.role != .coach {
-                throw MindbeatError.forbidden("only a member's coach writes notes on their profile; members write notes on their sessions")
+            let member = try memberOf(email, for: actor, tx)
+            guard actor.role == .coach, member.coachID == actor.id else {
+                throw MindbeatError.forbidden(.coachesOnly(.writeProfileNotes))
             }
-            return (try member(email, for: actor, doing: "write notes on their profile").id, nil)
+            return (member.id, nil)
         }
     }
 
     /// Checks that the caller may write a note at `place`, before they write
     /// it in an editor.
-    public func checkNotePlace(token: String?, place: NotePlace) throws {
-        try read(token) { actor in _ = try notePlace(place, for: actor) }
+    public func checkNotePlace(_ actor: Actor, place: NotePlace) throws {
+        try read(actor) { tx, me in _ = try notePlace(place, for: me, tx) }
     }
 
     /// Writes a note on a session (its coach or member) or on a member's
-    /// profile (their coach). The body was checked by `NoteBody` first. A
-    /// shared note on an ended session queues its notice in the same
-    /// transaction.
-    public func addNote(token: String?, place: NotePlace, visibility: Visibility, body: String) throws -> SavedNote {
-        try write(token) { actor in
-            let (memberID, session) = try notePlace(place, for: actor)
-            let sessionID = session?.id
+    /// profile (their coach). A shared note on an ended session queues its
+    /// notice in the same transaction.
+    public func addNote(_ actor: Actor, place: NotePlace, visibility: Visibility, body: NoteBody) throws -> SavedNote {
+        try write(actor) { tx, me in
+            let now = self.now
+            let (memberID, session) = try notePlace(place, for: me, tx)
             if let session, session.status.isEnded, visibility == .shared {
-                try queueSharedNotesNotice(session: session, author: actor)
+                try queueSharedNotesNotice(session: session, author: me, tx, now: now)
             }
-            let id = try store.insertNote(
-                authorID: actor.id, memberID: memberID, sessionID: sessionID, visibility: visibility, body: body, at: now)
-            guard let note = try store.note(id: id) else { throw MindbeatError.internal("note \(id) vanished") }
+            let id = try tx.insertNote(
+                authorID: me.id, memberID: memberID, sessionID: session?.id, visibility: visibility, body: body.text, at: now)
+            guard let note = try tx.note(id: id) else { throw MindbeatError.internal("note \(id) vanished") }
             guard visibility == .shared else { return SavedNote(note: note, sharedWith: nil, readableNow: false) }
             let reader: Person
             if let session {
-                reader = session.party(of: actor.id) == .coach ? session.member : session.coach
+                reader = session.party(of: me.id) == .coach ? session.member : session.coach
             } else {
                 reader = note.member
             }
@@ -74,28 +65,23 @@ extension Mindbeat {
 
     /// The notes the caller may see now, oldest first: all of them, those about
     /// one member, or those of one session.
-    public func notes(token: String?, sessionID: Int64? = nil, memberEmail: String? = nil) throws -> [Note] {
-        try read(token) { actor in
-            if let sessionID {
-                _ = try party(in: sessionID, for: actor, doing: "read notes")
-            }
-            if actor.role == .manager {
-                throw MindbeatError.forbidden("line managers cannot read notes")
-            }
-            var memberID: Int64?
-            if let memberEmail { memberID = try member(memberEmail, for: actor, doing: "read their notes").id }
-            return try visible(try store.candidateNotes(for: actor.id, memberID: memberID, sessionID: sessionID), to: actor.id)
+    public func notes(_ actor: Actor, sessionID: Int64? = nil, memberEmail: String? = nil) throws -> [Note] {
+        try read(actor) { tx, me in
+            if let sessionID { _ = try party(in: sessionID, for: me, doing: .readNotes, tx) }
+            let memberID = try memberEmail.map { try memberOf($0, for: me, tx).id }
+            if me.role == .manager { throw MindbeatError.forbidden(.lineManager(.readNotes)) }
+            return try visible(try tx.candidateNotes(for: me.id, memberID: memberID, sessionID: sessionID), to: me.id, tx)
         }
     }
 
     /// Filters notes through `NoteVisibility`, the one decision on who sees
     /// what; every path that reads notes goes through here.
-    func visible(_ notes: [Note], to readerID: Int64) throws -> [Note] {
+    func visible(_ notes: [Note], to readerID: Int64, _ tx: any StoreReader) throws -> [Note] {
         var sessions: [Int64: Session] = [:]
         return try notes.filter { note in
             var session: Session?
             if let id = note.sessionID {
-                if sessions[id] == nil { sessions[id] = try store.session(id: id) }
+                if sessions[id] == nil { sessions[id] = try tx.session(id: id) }
                 session = sessions[id]
             }
             return NoteVisibility.canSee(note, readerID: readerID, session: session)

@@ -8,6 +8,8 @@ public struct SessionDetail: Sendable {
 
 /// What `attend` did.
 public struct Attendance: Sendable {
+    /// When the caller joined (or, if they had already, when this attend ran).
+    public let at: Instant
     public let session: Session
     public let party: Party
     /// False when the caller had already joined: the first join time stands.
@@ -19,11 +21,15 @@ public struct Attendance: Sendable {
 /// `status`: a session and what the protocol allows the caller next.
 public struct StatusReport: Sendable {
     public let view: SessionView
+    /// The instant the decisions were made for.
+    public let at: Instant
     public let next: [(action: ProtocolAction, decision: Decision)]
 }
 
 /// What `contact` did.
 public struct ContactOutcome: Sendable {
+    /// When the attempt was recorded.
+    public let at: Instant
     public let session: Session
     public let via: ContactMethod
     /// The member's number, for a call.
@@ -46,44 +52,47 @@ extension Mindbeat {
     /// Schedules a session: a coach for one of their members, a member with
     /// their coach, or an admin naming both.
     public func schedule(
-        token: String?, startsAt: Instant, memberEmail: String?, coachEmail: String?, durationMinutes: Int64
+        _ actor: Actor, startsAt: Instant, memberEmail: String?, coachEmail: String?,
+        durationMinutes: Int64 = Policy.defaultDurationMinutes
     ) throws -> Int64 {
-        try write(token) { actor in
+        try write(actor) { tx, me in
+            let now = self.now
             let coach: Account
             let member: Account
-            switch actor.role {
+            switch me.role {
             case .member:
-                if let memberEmail, try store.account(email: memberEmail)?.id != actor.id, !actor.isAdmin {
-                    throw MindbeatError.forbidden("a member schedules sessions for themselves only")
+                if let memberEmail, try tx.account(email: memberEmail)?.id != me.id, !me.isAdmin {
+                    throw MindbeatError.forbidden(.memberForThemselves(.schedule))
                 }
-                member = actor
-                guard let coachID = actor.coachID, let own = try store.account(id: coachID) else {
-                    throw MindbeatError.internal("member \(actor.email) has no coach")
+                member = me
+                guard let coachID = me.coachID, let own = try tx.account(id: coachID) else {
+                    throw MindbeatError.internal("member \(me.email) has no coach")
                 }
                 coach = own
             case .coach, .manager:
-                if actor.role == .manager && !actor.isAdmin {
-                    throw MindbeatError.forbidden("line managers cannot schedule sessions")
-                }
-                guard let memberEmail else {
-                    throw MindbeatError.usage("name the member: --member EMAIL")
-                }
-                guard let found = try store.account(email: memberEmail) else {
-                    throw MindbeatError.notFound("no member \(memberEmail)")
-                }
-                member = found
+                if me.role == .manager && !me.isAdmin { throw MindbeatError.forbidden(.lineManager(.schedule)) }
+                guard let memberEmail else { throw MindbeatError.incomplete(.memberNotNamed) }
                 if let coachEmail {
-                    guard let named = try store.account(email: coachEmail) else {
-                        throw MindbeatError.notFound("no coach \(coachEmail)")
+                    guard let named = try tx.account(email: coachEmail) else {
+                        throw MindbeatError.notFound(.account(coachEmail))
                     }
-                    if named.id != actor.id && !actor.isAdmin {
-                        throw MindbeatError.forbidden("a coach schedules their own sessions only")
-                    }
+                    if named.id != me.id && !me.isAdmin { throw MindbeatError.forbidden(.coachForThemselves(.schedule)) }
                     coach = named
-                } else if actor.role == .coach {
-                    coach = actor
+                } else if me.role == .coach {
+                    coach = me
                 } else {
-                    throw MindbeatError.usage("name the coach: --coach EMAIL")
+                    throw MindbeatError.incomplete(.coachNotNamed)
+                }
+                // An admin may pair anyone (and is refused below when the pair
+                // is wrong); a coach sees their own members only, and another
+                // coach's member does not exist for them.
+                if me.isAdmin {
+                    guard let found = try tx.account(email: memberEmail) else {
+                        throw MindbeatError.notFound(.account(memberEmail))
+                    }
+                    member = found
+                } else {
+                    member = try memberOf(memberEmail, for: me, tx)
                 }
             }
             var reasons: [Unmet] = []
@@ -95,15 +104,13 @@ extension Mindbeat {
             if startsAt < now { reasons.append(.startsInPast(startsAt)) }
             let endsAt = startsAt.plus(minutes: durationMinutes)
             if reasons.isEmpty {
-                for other in try store.overlappingSessions(coachID: coach.id, memberID: member.id, start: startsAt, end: endsAt) {
+                for other in try tx.overlappingSessions(coachID: coach.id, memberID: member.id, start: startsAt, end: endsAt) {
                     let whose = other.coach.id == coach.id ? coach.name : member.name
                     reasons.append(.overlaps(sessionID: other.id, startsAt: other.startsAt, whose: whose))
                 }
             }
-            guard reasons.isEmpty else {
-                throw MindbeatError.refused(Refusal(action: "schedule the session", reasons: reasons))
-            }
-            return try store.insertSession(
+            guard reasons.isEmpty else { throw MindbeatError.refused(Refusal(.schedule, reasons: reasons)) }
+            return try tx.insertSession(
                 NewSession(coachID: coach.id, memberID: member.id, startsAt: startsAt, durationMinutes: durationMinutes),
                 at: now)
         }
@@ -113,55 +120,47 @@ extension Mindbeat {
 
     /// The sessions the caller takes part in or oversees as line manager.
     public func sessions(
-        token: String?, scope: Store.SessionScope, memberEmail: String? = nil, from: Instant? = nil, to: Instant? = nil
+        _ actor: Actor, scope: SessionScope, memberEmail: String? = nil, from: Instant? = nil, to: Instant? = nil
     ) throws -> [SessionView] {
-        try read(token) { actor in
-            var memberID: Int64?
-            if let memberEmail {
-                let found = try store.account(email: memberEmail)
-                let visible = found.map { person in
-                    person.id == actor.id || person.coachID == actor.id || person.managerID == actor.id
-                } ?? false
-                guard let found, visible else { throw MindbeatError.notFound("no member \(memberEmail) of yours") }
-                memberID = found.id
-            }
-            return try store.sessions(visibleTo: actor.id, scope: scope, memberID: memberID, from: from, to: to)
+        try read(actor) { tx, me in
+            let memberID = try memberEmail.map { try memberOf($0, for: me, tx).id }
+            return try tx.sessions(visibleTo: me.id, scope: scope, memberID: memberID, from: from, to: to)
                 .compactMap { session in
-                    if let party = session.party(of: actor.id) { return SessionView(session: session, access: .party(party)) }
-                    if session.isManagedBy(actor.id) { return SessionView(session: session, access: .lineManager) }
+                    if let party = session.party(of: me.id) { return SessionView(session: session, access: .party(party)) }
+                    if session.isManagedBy(me.id) { return SessionView(session: session, access: .lineManager) }
                     return nil
                 }
         }
     }
 
     /// One session, as the caller may see it.
-    public func session(token: String?, id: Int64) throws -> SessionDetail {
-        try read(token) { actor in
-            let (session, access) = try access(to: try store.session(id: id), id: id, for: actor)
-            let attempts = access == .party(.coach) ? try store.contactAttempts(sessionID: id) : []
+    public func session(_ actor: Actor, id: Int64) throws -> SessionDetail {
+        try read(actor) { tx, me in
+            let (session, access) = try access(to: try tx.session(id: id), id: id, for: me)
+            let attempts = access == .party(.coach) ? try tx.contactAttempts(sessionID: id) : []
             return SessionDetail(view: SessionView(session: session, access: access), contactAttempts: attempts)
         }
     }
 
     /// The session and what the protocol allows next: the given one, else the
     /// caller's session in progress, else their next one; nil when there is none.
-    public func status(token: String?, id: Int64?) throws -> StatusReport? {
-        try read(token) { actor in
+    public func status(_ actor: Actor, id: Int64?) throws -> StatusReport? {
+        try read(actor) { tx, me in
+            let now = self.now
             let session: Session
             if let id {
-                let (found, access) = try access(to: try store.session(id: id), id: id, for: actor)
-                guard case .party = access else {
-                    throw MindbeatError.forbidden("line managers see the attendance of their reports' sessions only (mindbeat sessions show \(id))")
-                }
+                let (found, access) = try access(to: try tx.session(id: id), id: id, for: me)
+                guard case .party = access else { throw MindbeatError.forbidden(.lineManager(.seeStatus(session: id))) }
                 session = found
             } else {
-                let mine = try store.sessions(visibleTo: actor.id, scope: .upcoming).filter { $0.party(of: actor.id) != nil }
+                let mine = try tx.sessions(visibleTo: me.id, scope: .upcoming, memberID: nil, from: nil, to: nil)
+                    .filter { $0.party(of: me.id) != nil }
                 guard let chosen = mine.first(where: { $0.status == .inProgress }) ?? mine.first else { return nil }
                 session = chosen
             }
-            guard let party = session.party(of: actor.id) else { throw MindbeatError.notFound("no session \(session.id)") }
+            guard let party = session.party(of: me.id) else { throw MindbeatError.notFound(.session(session.id)) }
             let next = SessionProtocol.next(session, party: party, now: now).map { (action: $0.0, decision: $0.1) }
-            return StatusReport(view: SessionView(session: session, access: .party(party)), next: next)
+            return StatusReport(view: SessionView(session: session, access: .party(party)), at: now, next: next)
         }
     }
 
@@ -169,27 +168,27 @@ extension Mindbeat {
 
     /// Joins a session (the given one, or the caller's only session that can be
     /// attended now). The first join time stands; the coach's starts the counter.
-    public func attend(token: String?, id: Int64?) throws -> Attendance {
-        try write(token) { actor in
+    public func attend(_ actor: Actor, id: Int64?) throws -> Attendance {
+        try write(actor) { tx, me in
+            let now = self.now
             var session: Session
             let party: Party
             if let id {
-                (session, party) = try self.party(in: id, for: actor, doing: "attend a session")
+                (session, party) = try self.party(in: id, for: me, doing: .attend, tx)
             } else {
-                let mine = try store.sessions(visibleTo: actor.id, scope: .upcoming).filter { $0.party(of: actor.id) != nil }
+                let mine = try tx.sessions(visibleTo: me.id, scope: .upcoming, memberID: nil, from: nil, to: nil)
+                    .filter { $0.party(of: me.id) != nil }
                 let open = mine.filter { SessionProtocol.attend($0, now: now).isAllowed }
-                guard open.count == 1, let only = open.first, let side = only.party(of: actor.id) else {
+                guard open.count == 1, let only = open.first, let side = only.party(of: me.id) else {
                     let unmet: Unmet = open.isEmpty
                         ? .nothingToAttend(candidates: Array(mine.prefix(3).map(\.id)))
                         : .severalToAttend(candidates: open.map(\.id))
-                    throw MindbeatError.refused(Refusal(action: "attend", reasons: [unmet]))
+                    throw MindbeatError.refused(Refusal(.attend(session: nil), reasons: [unmet]))
                 }
                 (session, party) = (only, side)
             }
             let decision = SessionProtocol.attend(session, now: now)
-            guard decision.isAllowed else {
-                throw MindbeatError.refused(Refusal(action: "attend session \(session.id)", decision: decision))
-            }
+            guard decision.isAllowed else { throw MindbeatError.refused(Refusal(.attend(session: session.id), decision)) }
             let early = SessionProtocol.joinsEarly(session, party: party, now: now)
             let already = (party == .coach ? session.coachJoinedAt : session.memberJoinedAt) != nil
             if !already {
@@ -198,87 +197,72 @@ extension Mindbeat {
                 case .member: session.memberJoinedAt = now
                 }
                 if session.status == .scheduled { session.status = .inProgress }
-                try store.updateSessionState(session)
+                try tx.updateSessionState(session)
             }
-            return Attendance(session: session, party: party, joinedNow: !already, joinedEarly: early)
+            return Attendance(at: now, session: session, party: party, joinedNow: !already, joinedEarly: early)
         }
     }
 
     /// Posts a chat message; a party only, while the session is in progress.
-    public func sendChat(token: String?, id: Int64, text: String) throws {
-        do throws(InvalidValue) {
-            _ = try ChatText.message(text)
-        } catch {
-            throw MindbeatError.invalidValue(option: "the message", problem: error.problem)
-        }
-        try write(token) { actor in
-            let (session, _) = try party(in: id, for: actor, doing: "chat")
+    public func sendChat(_ actor: Actor, id: Int64, text: ChatText) throws {
+        try write(actor) { tx, me in
+            let (session, _) = try party(in: id, for: me, doing: .chat, tx)
             let decision = SessionProtocol.chat(session)
-            guard decision.isAllowed else {
-                throw MindbeatError.refused(Refusal(action: "send to the chat of session \(id)", decision: decision))
-            }
-            try store.insertChatMessage(sessionID: id, authorID: actor.id, text: text, at: now)
+            guard decision.isAllowed else { throw MindbeatError.refused(Refusal(.chat(session: id), decision)) }
+            try tx.insertChatMessage(sessionID: id, authorID: me.id, text: text.text, at: now)
         }
     }
 
     /// The conversation of a session, for its parties.
-    public func chat(token: String?, id: Int64) throws -> [ChatMessage] {
-        try read(token) { actor in
-            _ = try party(in: id, for: actor, doing: "read the chat")
-            return try store.chatMessages(sessionID: id)
+    public func chat(_ actor: Actor, id: Int64) throws -> [ChatMessage] {
+        try read(actor) { tx, me in
+            _ = try party(in: id, for: me, doing: .readChat, tx)
+            return try tx.chatMessages(sessionID: id)
         }
-    }
-
-    /// The line a coach's `contact --via chat` posts when they give no note.
-    public static func waitingLine(coach: String) -> String {
-        "\(coach) is waiting for you in the session. Join with: mindbeat attend"
     }
 
     /// Records an attempt to reach a member who has not joined: an email
     /// reminder queued in the same transaction, a phone number to call, or a
-    /// line in the chat.
-    public func contact(token: String?, id: Int64, via method: ContactMethod, note: String?) throws -> ContactOutcome {
-        if let note {
-            do throws(InvalidValue) {
-                _ = try ChatText.message(note)
-            } catch {
-                throw MindbeatError.invalidValue(option: "the note", problem: error.problem)
-            }
-        }
-        return try write(token) { actor in
-            var session = try coachOf(id, for: actor, doing: "contact the member")
+    /// line in the chat — the note, else `waitingLine(coach)`, the words of
+    /// which are the caller's.
+    public func contact(
+        _ actor: Actor, id: Int64, via method: ContactMethod, note: ChatText?, waitingLine: (Person) -> String
+    ) throws -> ContactOutcome {
+        try write(actor) { tx, me in
+            let now = self.now
+            var session = try coachOf(id, for: me, doing: .contact, tx)
             let decision = SessionProtocol.contact(session, via: method)
             guard decision.isAllowed else {
-                throw MindbeatError.refused(Refusal(action: "contact \(session.member.name) by \(method.rawValue)", decision: decision))
+                throw MindbeatError.refused(Refusal(.contact(member: session.member.name, via: method), decision))
             }
             var chatLine: String?
             switch method {
             case .email:
-                try store.queueNotice(recipientID: session.member.id, sessionID: id, kind: .reminder, dueAt: now, at: now)
+                try tx.queueNotice(recipientID: session.member.id, sessionID: id, kind: .reminder, dueAt: now, at: now)
             case .chat:
-                let line = note ?? Mindbeat.waitingLine(coach: session.coach.name)
-                try store.insertChatMessage(sessionID: id, authorID: actor.id, text: line, at: now)
+                let line = note?.text ?? waitingLine(session.coach)
+                try tx.insertChatMessage(sessionID: id, authorID: me.id, text: line, at: now)
                 chatLine = line
             case .phone:
                 break
             }
             // A note posted into the chat is no longer the coach's own.
-            try store.insertContactAttempt(sessionID: id, via: method, note: method == .chat ? nil : note, at: now)
+            try tx.insertContactAttempt(sessionID: id, via: method, note: method == .chat ? nil : note?.text, at: now)
             session.contactAttempts += 1
             session.lastContactAt = now
-            return ContactOutcome(session: session, via: method, phone: method == .phone ? session.member.phone : nil,
-                                  chatLine: chatLine)
+            return ContactOutcome(at: now, session: session, via: method,
+                                  phone: method == .phone ? session.member.phone : nil, chatLine: chatLine)
         }
     }
 
     /// Moves the conversation to Zoom (posting the coach's link into the chat),
     /// the phone, or back to the platform.
-    public func switchChannel(token: String?, id: Int64, to channel: Channel) throws -> ChannelSwitch {
-        try write(token) { actor in
-            var session = try coachOf(id, for: actor, doing: "switch the channel")
+    public func switchChannel(_ actor: Actor, id: Int64, to channel: Channel) throws -> ChannelSwitch {
+        try write(actor) { tx, me in
+            var session = try coachOf(id, for: me, doing: .switchChannel, tx)
             let decision = SessionProtocol.switchChannel(session, to: channel)
             guard decision.isAllowed else {
-                throw MindbeatError.refused(Refusal(action: "switch session \(id) to \(channel.rawValue)", decision: decision))
+                throw MindbeatError.refused(Refusal(.switchChannel(session: id, to: channel), decision))
             }
             let previous = session.channel
             var detail: String?
@@ -286,7 +270,7 @@ extension Mindbeat {
             case .zoom:
                 detail = session.coach.zoom
                 if previous != .zoom, let link = session.coach.zoom {
-                    try store.insertChatMessage(sessionID: id, authorID: actor.id, text: "Let's continue on Zoom: \(link)", at: now)
+                    try tx.insertChatMessage(sessionID: id, authorID: me.id, text: "Let's continue on Zoom: \(link)", at: now)
                 }
             case .phone:
                 detail = session.member.phone
@@ -295,24 +279,24 @@ extension Mindbeat {
             }
             if previous != channel {
                 session.channel = channel
-                try store.updateSessionState(session)
+                try tx.updateSessionState(session)
             }
             return ChannelSwitch(session: session, previous: previous, detail: detail)
         }
     }
 
     /// Ends a session as held or missed, for its coach, under the protocol.
-    public func end(token: String?, id: Int64, held: Bool) throws -> Session {
-        try write(token) { actor in
-            var session = try coachOf(id, for: actor, doing: "end the session")
-            let decision = held ? SessionProtocol.endHeld(session, now: now) : SessionProtocol.endMissed(session, now: now)
-            guard decision.isAllowed else {
-                throw MindbeatError.refused(Refusal(action: "end session \(id) as \(held ? "held" : "missed")", decision: decision))
-            }
-            session.status = held ? .held : .missed
+    /// The session returned carries the instant it ended.
+    public func end(_ actor: Actor, id: Int64, as outcome: EndOutcome) throws -> Session {
+        try write(actor) { tx, me in
+            let now = self.now
+            var session = try coachOf(id, for: me, doing: .end, tx)
+            let decision = SessionProtocol.end(session, as: outcome, now: now)
+            guard decision.isAllowed else { throw MindbeatError.refused(Refusal(.end(session: id, as: outcome), decision)) }
+            session.status = outcome.status
             session.endedAt = now
-            try store.updateSessionState(session)
-            try queueNoticesOnEnd(session)
+            try tx.updateSessionState(session)
+            try queueNoticesOnEnd(session, tx, now: now)
             return session
         }
     }

@@ -1,46 +1,76 @@
-/// The rules of mindbeat over one database, a clock and a local zone.
+/// The rules of mindbeat over one store, a clock and a local zone.
 ///
 /// Each public method is one command's worth of work in one transaction: it
-/// authenticates the caller's token, checks visibility (not found), then role
-/// (permission), then the protocol (refusal), and only then writes. Anything
-/// thrown rolls the transaction back, so a refused command changes nothing.
+/// checks visibility (not found), then role (permission), then the protocol
+/// (refusal), and only then writes. Anything thrown rolls the transaction
+/// back, so a refused command changes nothing. The caller is an `Actor`,
+/// which only `authenticate` makes: a method that acts for someone cannot be
+/// reached without a login.
 public final class Mindbeat {
-    public let store: Store
+    public let store: any Store
     public let clock: any Clock
     public let zone: any LocalZone
 
-    /// How long a login lasts.
-    public static let tokenLifetimeSeconds: Int64 = 30 * 86_400
-
-    public init(store: Store, clock: any Clock, zone: any LocalZone) {
+    public init(store: any Store, clock: any Clock, zone: any LocalZone) {
         self.store = store
         self.clock = clock
         self.zone = zone
     }
 
+    /// Now, by the clock. A command's clock is stopped at the instant the
+    /// command started (`FixedClock`), so it decides, stores and prints one
+    /// instant; only long-running commands (`outbox send`) are given one that runs.
     var now: Instant { clock.now() }
 
-    /// Runs `body` as the token's account inside one write transaction.
-    func write<T>(_ token: String?, _ body: (Account) throws -> T) throws -> T {
-        try guarded { try store.database.write { _ in try body(try authenticate(token)) } }
+    /// How long a login lasts.
+    public static let tokenLifetimeSeconds: Int64 = Policy.loginLifetimeDays * 86_400
+
+    /// The account a credential belongs to, if it is known, live and unexpired.
+    public func authenticate(_ credential: Credential) throws -> Actor {
+        try store.read { tx in
+            switch credential {
+            case .token(let token):
+                guard !token.isEmpty, let record = try tx.token(hash: Secrets.tokenHash(token)) else {
+                    throw MindbeatError.notLoggedIn
+                }
+                guard !record.revoked, now < record.expiresAt else { throw MindbeatError.loginExpired }
+                guard let account = try tx.account(id: record.accountID) else { throw MindbeatError.notLoggedIn }
+                return Actor(account: account, credential: credential)
+            }
+        }
     }
 
-    /// Runs `body` as the token's account inside one read transaction.
-    func read<T>(_ token: String?, _ body: (Account) throws -> T) throws -> T {
-        try guarded { try store.database.read { _ in try body(try authenticate(token)) } }
+    /// Runs `body` for the actor inside one write transaction, with their
+    /// account as it is now.
+    func write<T>(_ actor: Actor, _ body: (any StoreWriter, Account) throws -> T) throws -> T {
+        try store.write { tx in
+            guard let account = try tx.account(id: actor.account.id) else { throw MindbeatError.notLoggedIn }
+            return try body(tx, account)
+        }
     }
 
-    func guarded<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch { throw Store.classify(error, path: store.database.path) }
+    /// Runs `body` for the actor inside one read transaction.
+    func read<T>(_ actor: Actor, _ body: (any StoreReader, Account) throws -> T) throws -> T {
+        try store.read { tx in try body(tx, actor.account) }
     }
+}
 
-    /// The account a login token belongs to, if it is known, live and unexpired.
-    func authenticate(_ token: String?) throws -> Account {
-        guard let token, !token.isEmpty else { throw MindbeatError.notLoggedIn }
-        guard let record = try store.token(hash: Secrets.tokenHash(token)) else { throw MindbeatError.notLoggedIn }
-        guard !record.revoked, now < record.expiresAt else { throw MindbeatError.loginExpired }
-        guard let account = try store.account(id: record.accountID) else { throw MindbeatError.notLoggedIn }
-        return account
+/// What a caller proves who they are with.
+public enum Credential: Equatable, Sendable {
+    /// A login token from `login` (the stored one, or `MINDBEAT_TOKEN`).
+    case token(String)
+}
+
+/// A caller whose credential `Mindbeat.authenticate` has checked: the only
+/// way to act as someone.
+public struct Actor: Sendable {
+    /// The account, as it was when the credential was checked.
+    public let account: Account
+    public let credential: Credential
+
+    init(account: Account, credential: Credential) {
+        self.account = account
+        self.credential = credential
     }
 }
 
@@ -62,27 +92,37 @@ extension Mindbeat {
     /// Who `actor` is to the session: a party, the member's line manager, or
     /// nobody — and then it does not exist for them.
     func access(to session: Session?, id: Int64, for actor: Account) throws -> (Session, SessionAccess) {
-        guard let session else { throw MindbeatError.notFound("no session \(id)") }
+        guard let session else { throw MindbeatError.notFound(.session(id)) }
         if let party = session.party(of: actor.id) { return (session, .party(party)) }
         if session.isManagedBy(actor.id) { return (session, .lineManager) }
-        throw MindbeatError.notFound("no session \(id)")
+        throw MindbeatError.notFound(.session(id))
     }
 
     /// The caller's side of a session they must be a party to; a line manager
     /// is refused for their role.
-    func party(in id: Int64, for actor: Account, doing what: String) throws -> (Session, Party) {
-        let (session, access) = try access(to: try store.session(id: id), id: id, for: actor)
+    func party(in id: Int64, for actor: Account, doing what: Activity, _ tx: any StoreReader) throws -> (Session, Party) {
+        let (session, access) = try access(to: try tx.session(id: id), id: id, for: actor)
         switch access {
         case .party(let party): return (session, party)
-        case .lineManager:
-            throw MindbeatError.forbidden("line managers see the attendance of their reports' sessions only; they cannot \(what)")
+        case .lineManager: throw MindbeatError.forbidden(.lineManager(what))
         }
     }
 
     /// The session, for its coach only.
-    func coachOf(_ id: Int64, for actor: Account, doing what: String) throws -> Session {
-        let (session, party) = try party(in: id, for: actor, doing: what)
-        guard party == .coach else { throw MindbeatError.forbidden("only the coach of session \(id) can \(what)") }
+    func coachOf(_ id: Int64, for actor: Account, doing what: Activity, _ tx: any StoreReader) throws -> Session {
+        let (session, party) = try party(in: id, for: actor, doing: what, tx)
+        guard party == .coach else { throw MindbeatError.forbidden(.coachOnly(session: id, what)) }
         return session
+    }
+
+    /// The one "is this my member" rule: a coach's own member, a line
+    /// manager's report, or the caller themselves. Anything else — another
+    /// coach's member, or an address with no account — is the same "not
+    /// found", so no answer tells a caller which accounts exist.
+    func memberOf(_ email: String, for actor: Account, _ tx: any StoreReader) throws -> Account {
+        guard let person = try tx.account(email: email), person.role == .member,
+              person.id == actor.id || person.coachID == actor.id || person.managerID == actor.id
+        else { throw MindbeatError.notFound(.member(email)) }
+        return person
     }
 }

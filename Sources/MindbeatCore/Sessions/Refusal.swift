@@ -26,91 +26,39 @@ public enum Unmet: Equatable, Sendable {
     case nothingToAttend(candidates: [Int64])
     case severalToAttend(candidates: [Int64])
 
-    /// A stable name for scripts.
-    public var identifier: String {
+    /// What kind of condition this is: its stable identifier.
+    public var kind: UnmetKind {
         switch self {
-        case .sessionEnded: return "session_ended"
-        case .tooEarlyToAttend: return "too_early"
-        case .notInProgress: return "not_in_progress"
-        case .coachNotJoined: return "coach_not_joined"
-        case .memberJoined: return "member_joined"
-        case .beforeStart: return "before_start"
-        case .waitForMember: return "waiting_period"
-        case .noContactAttempt: return "no_contact_attempt"
-        case .noZoomLink: return "no_zoom_link"
-        case .noMemberPhone: return "no_member_phone"
-        case .startsInPast: return "starts_in_past"
-        case .overlaps: return "overlap"
-        case .notTheirCoach: return "not_their_coach"
-        case .notAMember: return "not_a_member"
-        case .notACoach: return "not_a_coach"
-        case .notAManager: return "not_a_manager"
-        case .emailTaken: return "email_taken"
-        case .databaseHasAccounts: return "already_initialised"
-        case .notHeld: return "not_held"
-        case .feedbackGiven: return "feedback_given"
-        case .nothingToAttend: return "nothing_to_attend"
-        case .severalToAttend: return "several_to_attend"
+        case .sessionEnded: return .sessionEnded
+        case .tooEarlyToAttend: return .tooEarly
+        case .notInProgress: return .notInProgress
+        case .coachNotJoined: return .coachNotJoined
+        case .memberJoined: return .memberJoined
+        case .beforeStart: return .beforeStart
+        case .waitForMember: return .waitingPeriod
+        case .noContactAttempt: return .noContactAttempt
+        case .noZoomLink: return .noZoomLink
+        case .noMemberPhone: return .noMemberPhone
+        case .startsInPast: return .startsInPast
+        case .overlaps: return .overlap
+        case .notTheirCoach: return .notTheirCoach
+        case .notAMember: return .notAMember
+        case .notACoach: return .notACoach
+        case .notAManager: return .notAManager
+        case .emailTaken: return .emailTaken
+        case .databaseHasAccounts: return .alreadyInitialised
+        case .notHeld: return .notHeld
+        case .feedbackGiven: return .feedbackGiven
+        case .nothingToAttend: return .nothingToAttend
+        case .severalToAttend: return .severalToAttend
         }
     }
 
-    /// What is missing, in words, with local times in `zone`.
-    public func message(zone: any LocalZone, now: Instant) -> String {
-        func at(_ instant: Instant) -> String { zone.shortTime(instant, now: now) }
-        switch self {
-        case .sessionEnded(let status):
-            return "the session has already ended (\(status.words))"
-        case .tooEarlyToAttend(let from):
-            return "it is too early to attend: you can join from \(at(from)), 30 minutes before the start"
-        case .notInProgress(let status):
-            return status == .scheduled
-                ? "the session is not in progress: nobody has attended it yet"
-                : "the session is not in progress: it has ended (\(status.words))"
-        case .coachNotJoined:
-            return "you have not joined the session yet (mindbeat attend)"
-        case .memberJoined(let name):
-            return "\(name) has joined the session, so it cannot be missed"
-        case .beforeStart(let until):
-            return "the session has not started and the member has not joined: wait until \(at(until))"
-        case .waitForMember(let until, let name):
-            return "wait for \(name) until \(at(until)) (15 minutes)"
-        case .noContactAttempt(let from, let name, let id):
-            return "contact \(name) first, at \(at(from)) or later (mindbeat contact \(id) --via email)"
-        case .noZoomLink:
-            return "your profile has no Zoom link (mindbeat profile --zoom URL)"
-        case .noMemberPhone(let name):
-            return "\(name) has no phone number on their profile"
-        case .startsInPast(let instant):
-            return "the start, \(at(instant)), is in the past"
-        case .overlaps(let id, let startsAt, let whose):
-            return "it overlaps session \(id) of \(whose) at \(at(startsAt))"
-        case .notTheirCoach(let coach, let member):
-            return "\(coach) is not the coach of \(member)"
-        case .notAMember(let email):
-            return "\(email) is not a member"
-        case .notACoach(let email):
-            return "\(email) is not a coach"
-        case .notAManager(let email):
-            return "\(email) is not a manager"
-        case .emailTaken(let email):
-            return "an account with the email \(email) already exists"
-        case .databaseHasAccounts:
-            return "the database already has accounts; log in with mindbeat login EMAIL"
-        case .notHeld(let status):
-            return "feedback is for held sessions, and this one is \(status.words)"
-        case .feedbackGiven:
-            return "you have already left feedback on it"
-        case .nothingToAttend(let ids):
-            return ids.isEmpty
-                ? "you have no session that can be attended now"
-                : "no session can be attended now; your next: \(ids.map { "\($0)" }.joined(separator: ", "))"
-        case .severalToAttend(let ids):
-            return "several sessions can be attended now: \(ids.map { "\($0)" }.joined(separator: ", ")); name one (mindbeat attend ID)"
-        }
-    }
+    /// A stable name for scripts (`status --json` reasons, `mindbeat(1)`).
+    public var identifier: String { kind.rawValue }
 
     /// When waiting alone lifts this condition, the instant it does.
-    var liftedAt: Instant? {
+    public var liftedAt: Instant? {
         switch self {
         case .tooEarlyToAttend(let from): return from
         case .beforeStart(let until): return until
@@ -145,30 +93,61 @@ public struct Decision: Equatable, Sendable {
     }
 }
 
+/// The stable identifiers of unmet conditions, as scripts see them. The
+/// list in `mindbeat(1)` is made from this.
+public enum UnmetKind: String, Sendable, CaseIterable {
+    case sessionEnded = "session_ended"
+    case tooEarly = "too_early"
+    case notInProgress = "not_in_progress"
+    case coachNotJoined = "coach_not_joined"
+    case memberJoined = "member_joined"
+    case beforeStart = "before_start"
+    case waitingPeriod = "waiting_period"
+    case noContactAttempt = "no_contact_attempt"
+    case noZoomLink = "no_zoom_link"
+    case noMemberPhone = "no_member_phone"
+    case startsInPast = "starts_in_past"
+    case overlap
+    case notTheirCoach = "not_their_coach"
+    case notAMember = "not_a_member"
+    case notACoach = "not_a_coach"
+    case notAManager = "not_a_manager"
+    case emailTaken = "email_taken"
+    case alreadyInitialised = "already_initialised"
+    case notHeld = "not_held"
+    case feedbackGiven = "feedback_given"
+    case nothingToAttend = "nothing_to_attend"
+    case severalToAttend = "several_to_attend"
+}
+
+/// What was refused.
+public enum RefusedAction: Equatable, Sendable {
+    case initialise
+    case addAccount(email: String)
+    case schedule
+    /// Attending a session, or (nil) the one session that can be attended now.
+    case attend(session: Int64?)
+    case chat(session: Int64)
+    case contact(member: String, via: ContactMethod)
+    case switchChannel(session: Int64, to: Channel)
+    case end(session: Int64, as: EndOutcome)
+    case leaveFeedback(session: Int64)
+}
+
 /// A refused request: the action, every unmet condition, and when it will be
 /// allowed if time will lift it.
 public struct Refusal: Error, Equatable, Sendable {
-    /// What was refused, in words: `end session 12 as missed`.
-    public let action: String
+    public let action: RefusedAction
     public let reasons: [Unmet]
     public let allowedFrom: Instant?
 
-    public init(action: String, reasons: [Unmet], allowedFrom: Instant? = nil) {
+    public init(_ action: RefusedAction, reasons: [Unmet], allowedFrom: Instant? = nil) {
         self.action = action
         self.reasons = reasons
         self.allowedFrom = allowedFrom
     }
 
-    public init(action: String, decision: Decision) {
-        self.init(action: action, reasons: decision.reasons, allowedFrom: decision.allowedFrom)
-    }
-
-    /// One line: `cannot end session 12 as missed: wait …; contact … (allowed from 10:15)`.
-    public func message(zone: any LocalZone, now: Instant) -> String {
-        var text = "cannot \(action): " + reasons.map { $0.message(zone: zone, now: now) }.joined(separator: "; ")
-        if let from = allowedFrom, reasons.count > 1 || from > now && reasons.first?.liftedAt == nil {
-            text += " (allowed from \(zone.shortTime(from, now: now)))"
-        }
-        return text
+    public init(_ action: RefusedAction, _ decision: Decision) {
+        self.init(action, reasons: decision.reasons, allowedFrom: decision.allowedFrom)
     }
 }

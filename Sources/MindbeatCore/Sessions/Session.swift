@@ -5,10 +5,36 @@ public enum SessionStatus: String, Sendable, CaseIterable {
     case held
     case missed
 
-    public var isEnded: Bool { self == .held || self == .missed }
+    /// Ended: held or missed. `ended_at` is set; nothing more happens to it.
+    public var isEnded: Bool { !isOpen }
+
+    /// Open: scheduled or in progress. The one predicate of "not ended",
+    /// which the store's queries and partial indexes use too.
+    public var isOpen: Bool { self == .scheduled || self == .inProgress }
 
     /// As people read it: `in progress`.
     public var words: String { rawValue.replacingUnderscores() }
+}
+
+/// How a session ends.
+public enum EndOutcome: String, Sendable, CaseIterable {
+    /// It took place.
+    case held
+    /// The member did not come, and the coach followed the protocol.
+    case missed
+
+    /// The status a session ends in.
+    public var status: SessionStatus { self == .held ? .held : .missed }
+}
+
+/// Which sessions a listing asks for.
+public enum SessionScope: String, Sendable, CaseIterable {
+    /// Open sessions, oldest first.
+    case upcoming
+    /// Ended sessions, newest first.
+    case past
+    /// Every session, oldest first.
+    case all
 }
 
 /// Where the conversation happens.
@@ -65,8 +91,8 @@ public struct Session: Equatable, Sendable {
 
     public var endsAt: Instant { startsAt.plus(minutes: durationMinutes) }
 
-    /// Not ended, and past its scheduled end.
-    public func isOverdue(now: Instant) -> Bool { !status.isEnded && now >= endsAt }
+    /// Open, and past its scheduled end.
+    public func isOverdue(now: Instant) -> Bool { status.isOpen && now >= endsAt }
 
     /// The counter: from the coach's join to the end (or now), in seconds; nil
     /// before the coach joins.

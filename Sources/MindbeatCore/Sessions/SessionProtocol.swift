@@ -12,16 +12,9 @@ public enum ProtocolAction: String, Sendable, CaseIterable {
 /// the caller's side of it and the time. Nothing here reads a clock or a
 /// database: callers pass both in, so every rule is testable to the second.
 public enum SessionProtocol {
-    /// How early either party may join.
-    public static let earlyJoinMinutes: Int64 = 30
-    /// How long the coach waits for a member who has not joined.
-    public static let waitMinutes: Int64 = 15
-    /// How long after the start a contact attempt counts towards a no-show.
-    public static let contactAfterMinutes: Int64 = 5
-
     /// The earliest instant either party may attend.
     public static func attendFrom(_ session: Session) -> Instant {
-        session.startsAt.plus(minutes: -earlyJoinMinutes)
+        session.startsAt.plus(minutes: -Policy.earlyJoinMinutes)
     }
 
     /// `attend`: not ended, and no earlier than 30 minutes before the start.
@@ -67,6 +60,11 @@ public enum SessionProtocol {
         return Decision(reasons)
     }
 
+    /// Ending a session as held or missed.
+    public static func end(_ session: Session, as outcome: EndOutcome, now: Instant) -> Decision {
+        outcome == .held ? endHeld(session, now: now) : endMissed(session, now: now)
+    }
+
     /// `end --held`: the coach has joined, the session is not ended, and it has
     /// started or the member has joined — an early coach cannot end it for a
     /// member who is not there yet.
@@ -83,13 +81,13 @@ public enum SessionProtocol {
     /// The instant from which the wait for a member is over.
     public static func waitEnds(_ session: Session, now: Instant) -> Instant {
         let joined = session.coachJoinedAt ?? max(now, session.startsAt)
-        return max(session.startsAt, joined).plus(minutes: waitMinutes)
+        return max(session.startsAt, joined).plus(minutes: Policy.waitMinutes)
     }
 
     /// The earliest instant a contact attempt counts towards a no-show.
     public static func contactCountsFrom(_ session: Session, now: Instant) -> Instant {
         let joined = session.coachJoinedAt ?? now
-        return max(joined, session.startsAt.plus(minutes: contactAfterMinutes))
+        return max(joined, session.startsAt.plus(minutes: Policy.contactAfterMinutes))
     }
 
     /// `end --missed`: the member has not joined, the coach has waited 15

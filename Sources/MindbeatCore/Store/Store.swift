@@ -1,191 +1,140 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-import CSQLite
+/// Where mindbeat keeps its data, whatever the engine.
+///
+/// The service never sees a connection or a query language: it hands a
+/// closure to `read` or `write` and queries only through the transaction
+/// value it is given, so nothing can query outside a transaction. A backend
+/// (SQLite today) implements this protocol and the two transaction protocols
+/// below, classifies its own failures into `MindbeatError.database`, and keeps
+/// every query and every engine type to itself.
+public protocol Store: AnyObject {
+    /// The id of this database, which logins (and, later, calendar UIDs and
+    /// SSH key lines) are tied to: it moves with the data, not with the file.
+    var installID: String { get }
 
-/// A mindbeat database: one SQLite connection, opened with the checks that keep
-/// foreign and newer files untouched, and migrated to the current schema.
-public final class Store {
-    public let database: Database
-    /// The id of this database, which login tokens are kept under (moving the
-    /// file keeps logins).
-    public let installID: String
+    /// How the database is named in messages: a path, or a URI without its
+    /// password.
+    var location: String { get }
 
-    /// How long a command waits for another process's write lock.
-    public static let busyTimeoutMilliseconds: Int32 = 5000
+    /// Runs `body` in one read transaction: one consistent view of the data.
+    /// Throws `MindbeatError` only: whatever `body` throws of it, or the
+    /// backend's failure classified.
+    func read<T>(_ body: (any StoreReader) throws -> T) throws -> T
 
-    private init(database: Database, installID: String) {
-        self.database = database
-        self.installID = installID
+    /// Runs `body` in one write transaction that commits when `body` returns
+    /// and rolls back when it throws, so a refused command writes nothing.
+    /// Throws `MindbeatError` only.
+    func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T
+}
+
+/// The queries of a transaction.
+public protocol StoreReader {
+    // Accounts and logins
+    func accountCount() throws -> Int64
+    func account(id: Int64) throws -> Account?
+    /// Compared case-insensitively.
+    func account(email: String) throws -> Account?
+    func passwordHash(email: String) throws -> (accountID: Int64, hash: String)?
+    /// Accounts, optionally of one role, by name then email.
+    func accounts(role: Role?) throws -> [Account]
+    /// A coach's members, by name then email.
+    func accounts(coachedBy coachID: Int64) throws -> [Account]
+    /// A line manager's reports, by name then email.
+    func accounts(managedBy managerID: Int64) throws -> [Account]
+    /// The account a login token belongs to, its expiry and whether it was revoked.
+    func token(hash: [UInt8]) throws -> (accountID: Int64, expiresAt: Instant, revoked: Bool)?
+
+    // Sessions
+    func session(id: Int64) throws -> Session?
+    /// The sessions `accountID` takes part in or oversees as line manager, in
+    /// the scope and window asked for: upcoming oldest first, past newest
+    /// first, all oldest first.
+    func sessions(visibleTo accountID: Int64, scope: SessionScope, memberID: Int64?, from: Instant?, to: Instant?) throws -> [Session]
+    /// A coach's or member's open sessions that overlap [start, end).
+    func overlappingSessions(coachID: Int64, memberID: Int64, start: Instant, end: Instant) throws -> [Session]
+    /// How many of a member's sessions were held and missed.
+    func attendanceCounts(memberID: Int64) throws -> (held: Int64, missed: Int64)
+    /// A member's next open session.
+    func nextSession(memberID: Int64) throws -> Session?
+    func chatMessages(sessionID: Int64) throws -> [ChatMessage]
+    func contactAttempts(sessionID: Int64) throws -> [ContactAttempt]
+
+    // Notes: candidates only; `NoteVisibility` decides who sees what.
+    func note(id: Int64) throws -> Note?
+    /// Notes that may concern `readerID`: written by them, about them, or on a
+    /// session they are a party to; optionally about one member or on one
+    /// session. Oldest first.
+    func candidateNotes(for readerID: Int64, memberID: Int64?, sessionID: Int64?) throws -> [Note]
+    func hasSharedNotes(sessionID: Int64, authorID: Int64) throws -> Bool
+
+    // Feedback
+    /// Feedback on a session, by everyone or by one author.
+    func feedback(sessionID: Int64, authorID: Int64?) throws -> [Feedback]
+    /// Held sessions of a party that they have not left feedback on, newest first.
+    func sessionsAwaitingFeedback(from accountID: Int64) throws -> [Session]
+
+    // Notices
+    func notices() throws -> [Notice]
+    /// Whether a notice of this kind for this session still waits to be sent.
+    func hasUnsentNotice(recipientID: Int64, sessionID: Int64, kind: NoticeKind) throws -> Bool
+}
+
+/// The changes a write transaction can make.
+public protocol StoreWriter: StoreReader {
+    // Accounts and logins
+    func insertAccount(_ account: NewAccountRecord, at now: Instant) throws -> Int64
+    /// A double optional is "leave alone" (nil), "clear" (.some(nil)) or "set".
+    func updateProfile(accountID: Int64, phone: String??, zoom: String??) throws
+    func updatePassword(accountID: Int64, hash: String) throws
+    func insertToken(hash: [UInt8], accountID: Int64, at now: Instant, expiresAt: Instant) throws
+    func revokeToken(hash: [UInt8], at now: Instant) throws
+    /// Revokes every live token of an account but one.
+    func revokeTokens(accountID: Int64, except keep: [UInt8]?, at now: Instant) throws
+
+    // Sessions
+    func insertSession(_ new: NewSession, at now: Instant) throws -> Int64
+    /// Writes the protocol state of a session back.
+    func updateSessionState(_ session: Session) throws
+    func insertChatMessage(sessionID: Int64, authorID: Int64, text: String, at now: Instant) throws
+    func insertContactAttempt(sessionID: Int64, via: ContactMethod, note: String?, at now: Instant) throws
+
+    // Notes and feedback
+    func insertNote(authorID: Int64, memberID: Int64, sessionID: Int64?, visibility: Visibility, body: String, at now: Instant) throws -> Int64
+    func insertFeedback(sessionID: Int64, authorID: Int64, rating: Int64, comment: String?, at now: Instant) throws
+
+    // Notices
+    func queueNotice(recipientID: Int64, sessionID: Int64?, kind: NoticeKind, dueAt: Instant, at now: Instant) throws
+    /// Marks every due, unsent notice that no live run holds as claimed by
+    /// `claim`, and returns them. A claim made at or before `staleBefore` is
+    /// taken over: its sender died.
+    func claimDueNotices(now: Instant, staleBefore: Instant, claim: String) throws -> [Notice]
+    /// Records a delivery attempt, if the claim is still this run's, and
+    /// renews the run's claims on the notices it has yet to deliver.
+    func recordDelivery(noticeID: Int64, claim: String, error: String?, at now: Instant) throws
+}
+
+/// An account as it is stored.
+public struct NewAccountRecord: Sendable {
+    public let email: String
+    public let name: String
+    public let role: Role
+    public let isAdmin: Bool
+    public let passwordHash: String
+    public let phone: String?
+    public let zoom: String?
+    public let coachID: Int64?
+    public let managerID: Int64?
+}
+
+/// Opens the store a location names. Today every location is a SQLite path;
+/// the command line never names a backend.
+public enum Stores {
+    /// Opens an existing mindbeat database for any command but `init`.
+    public static func open(_ location: String) throws(MindbeatError) -> any Store {
+        try SQLiteStore.open(path: location)
     }
 
-    /// Opens the database at `path` for any command but `init`: it must exist
-    /// and be a mindbeat database.
-    public static func open(path: String) throws(MindbeatError) -> Store {
-        var info = stat()
-        if stat(path, &info) != 0 {
-            if errno == ENOENT { throw .databaseMissing(path: path) }
-            throw .io("cannot read \(path): \(String(cString: strerror(errno)))")
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw .notADatabase(path: path) }
-        try checkHeader(path)
-        let database: Database
-        do {
-            database = try Database(path: path, create: false)
-        } catch {
-            throw Store.classify(error, path: path)
-        }
-        return try prepare(database, path: path, initialising: false)
-    }
-
-    /// Opens or creates the database at `path` for `init`, creating its
-    /// directory 0700 and the file 0600. `created` tells whether the file is new.
-    public static func create(path: String) throws(MindbeatError) -> (store: Store, created: Bool) {
-        try makeDirectories(for: path)
-        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        var created = false
-        if fd >= 0 {
-            created = true
-            fchmod(fd, 0o600)
-            close(fd)
-        } else if errno != EEXIST {
-            throw .cannotCreate(path: path, reason: String(cString: strerror(errno)))
-        }
-        try checkHeader(path)
-        let database: Database
-        do {
-            database = try Database(path: path, create: false)
-        } catch {
-            throw Store.classify(error, path: path, creating: true)
-        }
-        return (try prepare(database, path: path, initialising: true), created)
-    }
-
-    /// Refuses a file whose first bytes show it is not SQLite, or is SQLite marked
-    /// by another application, without letting SQLite open it: nothing, not
-    /// even a journal recovery, may touch a file that is not mindbeat's.
-    static func checkHeader(_ path: String) throws(MindbeatError) {
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == EACCES { throw .io("permission denied on \(path)") }
-            return
-        }
-        defer { close(fd) }
-        var header = [UInt8](repeating: 0, count: 100)
-        let count = read(fd, &header, 100)
-        guard count > 0 else { return }  // empty: a new database
-        let magic = Array("SQLite format 3".utf8) + [0]
-        guard count == 100, Array(header[0..<16]) == magic else { throw .notADatabase(path: path) }
-        let applicationID = header[68..<72].reduce(Int64(0)) { $0 << 8 | Int64($1) }
-        // A new mindbeat database may still have its mark only in the WAL, so a
-        // zero here is decided later, by SQLite.
-        if applicationID != 0 && applicationID != Schema.applicationID { throw .notADatabase(path: path) }
-    }
-
-    private static func prepare(_ database: Database, path: String, initialising: Bool) throws(MindbeatError) -> Store {
-        do {
-            database.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
-            // Read the marks before anything could write: a foreign or newer
-            // file is refused exactly as it was found.
-            // One snapshot for the three reads: another process may be creating
-            // the schema this very moment, and a mark read before its commit
-            // with a version read after it would look like a foreign file.
-            let (applicationID, version, tables) = try database.read { db in
-                (try db.integer("PRAGMA application_id") ?? 0, try db.integer("PRAGMA user_version") ?? 0,
-                 try db.integer("SELECT count(*) FROM sqlite_schema") ?? 0)
-            }
-            if applicationID != Schema.applicationID {
-                if applicationID != 0 || tables > 0 || version != 0 { throw MindbeatError.notADatabase(path: path) }
-                if !initialising { throw MindbeatError.databaseMissing(path: path) }
-            }
-            if version > Schema.currentVersion {
-                throw MindbeatError.newerDatabase(path: path, version: version)
-            }
-            let mode = try database.row("PRAGMA journal_mode = WAL")?.text(0) ?? ""
-            if mode.lowercased() != "wal" {
-                throw MindbeatError.io("cannot switch \(path) to WAL mode (journal mode is \(mode))")
-            }
-            try database.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
-            if version < Schema.currentVersion {
-                try migrate(database, path: path)
-            }
-            guard let installID = try database.row("SELECT value FROM settings WHERE key = 'install_id'")?.text(0) else {
-                throw MindbeatError.corruptDatabase(path: path)
-            }
-            return Store(database: database, installID: installID)
-        } catch let error as MindbeatError {
-            throw error
-        } catch {
-            throw classify(error, path: path)
-        }
-    }
-
-    /// Runs the migrations the file lacks, in one write transaction that
-    /// re-reads the version: of several processes starting at once on a new
-    /// file, one migrates and the others find it done.
-    private static func migrate(_ database: Database, path: String) throws {
-        let installID = Secrets.hex(try Secrets.randomBytes(16))
-        try database.write { db in
-            let version = try db.integer("PRAGMA user_version") ?? 0
-            if version > Schema.currentVersion { throw MindbeatError.newerDatabase(path: path, version: version) }
-            guard version < Schema.currentVersion else { return }
-            for index in Int(version)..<Schema.migrations.count {
-                try db.execute(Schema.migrations[index])
-            }
-            if version == 0 {
-                try db.execute("PRAGMA application_id = \(Schema.applicationID)")
-                try db.run("INSERT INTO settings (key, value) VALUES ('install_id', ?)", [.text(installID)])
-            }
-            try db.execute("PRAGMA user_version = \(Schema.currentVersion)")
-        }
-    }
-
-    /// Turns a SQLite failure into the kind of error the exit statuses speak of.
-    public static func classify(_ error: any Error, path: String, creating: Bool = false) -> MindbeatError {
-        if let error = error as? MindbeatError { return error }
-        guard let error = error as? DatabaseError else { return .internal("\(error)") }
-        switch error.primaryCode {
-        case SQLITE_BUSY, SQLITE_LOCKED: return .busy
-        case SQLITE_NOTADB: return .notADatabase(path: path)
-        case SQLITE_CORRUPT: return .corruptDatabase(path: path)
-        case SQLITE_FULL: return .io("the disk is full: \(path) could not be written")
-        case SQLITE_IOERR:
-            // Writing past a full disk or a file-size limit surfaces as a write error.
-            let write = error.extendedCode == SQLITE_IOERR | (3 << 8) || error.extendedCode == SQLITE_IOERR | (4 << 8)
-            return .io(write ? "cannot write \(path): the disk may be full (\(error.message)); nothing was changed"
-                             : "I/O error on \(path): \(error.message)")
-        case SQLITE_READONLY: return .io("\(path) is read-only: \(error.message)")
-        case SQLITE_CANTOPEN:
-            return creating ? .cannotCreate(path: path, reason: error.message) : .io("cannot open \(path): \(error.message)")
-        case SQLITE_PERM: return .io("permission denied on \(path)")
-        default: return .internal(error.description)
-        }
-    }
-
-    /// Creates each missing directory above `path` with mode 0700.
-    static func makeDirectories(for path: String) throws(MindbeatError) {
-        guard let slash = path.lastIndex(of: "/") else { return }
-        let directory = String(path[..<slash])
-        guard !directory.isEmpty else { return }
-        try makeDirectory(directory)
-    }
-
-    /// Creates `directory` and its missing parents with mode 0700.
-    public static func makeDirectory(_ directory: String) throws(MindbeatError) {
-        var info = stat()
-        if stat(directory, &info) == 0 {
-            guard (info.st_mode & S_IFMT) == S_IFDIR else {
-                throw .cannotCreate(path: directory, reason: "it exists and is not a directory")
-            }
-            return
-        }
-        if let slash = directory.lastIndex(of: "/"), slash != directory.startIndex {
-            try makeDirectory(String(directory[..<slash]))
-        }
-        if mkdir(directory, 0o700) != 0 && errno != EEXIST {
-            throw .cannotCreate(path: directory, reason: String(cString: strerror(errno)))
-        }
+    /// Opens or creates the database for `init`.
+    public static func create(_ location: String) throws(MindbeatError) -> any Store {
+        try SQLiteStore.create(path: location)
     }
 }

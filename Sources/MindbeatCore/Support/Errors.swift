@@ -5,42 +5,99 @@ public struct InvalidValue: Error, Equatable, Sendable {
     public init(_ problem: String) { self.problem = problem }
 }
 
-/// Everything the core refuses or fails at, by kind. The command line maps each
-/// kind to one exit status, in one place.
+/// Everything the core refuses or fails at, as data. The command line turns
+/// each into words and one exit status, in one place; nothing here speaks of
+/// options or commands.
 public enum MindbeatError: Error, Equatable, Sendable {
-    /// A request that cannot be understood: a missing or conflicting option the
-    /// core detects (64).
-    case usage(String)
-    /// A value that does not fit its option (64).
-    case invalidValue(option: String, problem: String)
-    /// Data that cannot be accepted, such as an empty note (65).
-    case badData(String)
-    /// The file is not a mindbeat database (65).
-    case notADatabase(path: String)
-    /// The database was written by a newer mindbeat (65).
-    case newerDatabase(path: String, version: Int64)
-    /// The database is damaged (65).
-    case corruptDatabase(path: String)
-    /// No database at the path yet (66).
-    case databaseMissing(path: String)
-    /// The database or its directory cannot be created (73).
-    case cannotCreate(path: String, reason: String)
-    /// Reading or writing failed (74).
-    case io(String)
-    /// Another process holds the database past the busy timeout (75).
-    case busy
-    /// No login for this database (77).
+    /// A request the core cannot act on as asked (64).
+    case incomplete(Incomplete)
+    /// A body that cannot be accepted (65).
+    case badBody(BodyProblem)
+    /// The database could not be used (65, 66, 73, 74, 75 by problem).
+    case database(DatabaseProblem, location: String)
+    /// No login (77).
     case notLoggedIn
-    /// The login token expired or was revoked (77).
+    /// The login expired or was revoked (77).
     case loginExpired
     /// Wrong email or password; the same for both (77).
     case wrongCredentials
     /// The caller's role or rights do not allow this (77).
-    case forbidden(String)
-    /// Absent, or not visible to the caller (66).
-    case notFound(String)
+    case forbidden(Forbidden)
+    /// Absent, or not visible to the caller: one answer for both (66).
+    case notFound(Missing)
     /// Valid, but the rules or the current state forbid it now (1).
     case refused(Refusal)
     /// A bug (70).
     case `internal`(String)
+}
+
+/// A request that lacks something only the caller can say.
+public enum Incomplete: Equatable, Sendable {
+    /// Who the session is with: a coach or admin names the member.
+    case memberNotNamed
+    /// An admin who is not a coach names the coach.
+    case coachNotNamed
+    /// A new member needs a coach, and the caller is not one.
+    case memberNeedsCoach
+    /// A coach or a line manager was given for an account that is not a member.
+    case coachOrManagerOfNonMember
+}
+
+/// Why a body was not saved.
+public enum BodyProblem: Equatable, Sendable {
+    case empty
+    /// Larger than the limit, in bytes (nil when it was not all read).
+    case tooLarge(bytes: Int?)
+}
+
+/// What went wrong with the database itself.
+public enum DatabaseProblem: Equatable, Sendable {
+    /// There is no mindbeat database there yet (66; `init` creates one).
+    case missing
+    /// It is not a mindbeat database; it was left untouched (65).
+    case foreign
+    /// Written by a newer mindbeat, at this schema version (65).
+    case newer(version: Int64)
+    /// Damaged (65).
+    case corrupt
+    /// It cannot be created, and why (73).
+    case cannotCreate(reason: String)
+    /// Reading or writing failed: a full disk, a read-only file (74).
+    case io(String)
+    /// Another process held it past the busy timeout (75).
+    case busy
+}
+
+/// Something a command does, as refusals and permissions name it.
+public enum Activity: Equatable, Sendable {
+    case attend, chat, readChat, contact, switchChannel, end
+    case writeNotes, readNotes, writeProfileNotes
+    case leaveFeedback, readFeedback
+    case schedule, addAccounts, grantAdmin, listAccounts, readOutbox, listMembers
+    case seeStatus(session: Int64)
+}
+
+/// Why the caller's role or rights do not allow something.
+public enum Forbidden: Equatable, Sendable {
+    /// Line managers see attendance only.
+    case lineManager(Activity)
+    /// Only the session's coach may do this.
+    case coachOnly(session: Int64, Activity)
+    /// A member may do this for themselves only.
+    case memberForThemselves(Activity)
+    /// A coach may do this for themselves (their own sessions, their own members) only.
+    case coachForThemselves(Activity)
+    /// It needs the admin right.
+    case needsAdmin(Activity)
+    /// It is for coaches (and, where said, line managers).
+    case coachesOnly(Activity)
+}
+
+/// What was not found (or is not visible: the same answer).
+public enum Missing: Equatable, Sendable {
+    case session(Int64)
+    /// No member of the caller's with this email.
+    case member(String)
+    /// No account with this email.
+    case account(String)
 }

@@ -1,5 +1,5 @@
 /// The SQL of accounts and login tokens.
-extension Store {
+extension SQLiteTransaction {
     static let accountColumns = "id, email, name, role, admin, phone, zoom, coach_id, manager_id"
 
     static func account(from row: Row) -> Account? {
@@ -12,22 +12,22 @@ extension Store {
     }
 
     public func accountCount() throws -> Int64 {
-        try database.integer("SELECT count(*) FROM accounts") ?? 0
+        try db.integer("SELECT count(*) FROM accounts") ?? 0
     }
 
     public func account(id: Int64) throws -> Account? {
-        try database.row("SELECT \(Store.accountColumns) FROM accounts WHERE id = ?", [.integer(id)])
-            .flatMap(Store.account(from:))
+        try db.row("SELECT \(SQLiteTransaction.accountColumns) FROM accounts WHERE id = ?", [.integer(id)])
+            .flatMap(SQLiteTransaction.account(from:))
     }
 
     /// The account with this email, compared case-insensitively.
     public func account(email: String) throws -> Account? {
-        try database.row("SELECT \(Store.accountColumns) FROM accounts WHERE email = ?", [.text(email)])
-            .flatMap(Store.account(from:))
+        try db.row("SELECT \(SQLiteTransaction.accountColumns) FROM accounts WHERE email = ?", [.text(email)])
+            .flatMap(SQLiteTransaction.account(from:))
     }
 
-    public func passwordHash(email: String) throws -> (Int64, String)? {
-        guard let row = try database.row("SELECT id, password_hash FROM accounts WHERE email = ?", [.text(email)]),
+    public func passwordHash(email: String) throws -> (accountID: Int64, hash: String)? {
+        guard let row = try db.row("SELECT id, password_hash FROM accounts WHERE email = ?", [.text(email)]),
               let id = row.integer(0), let hash = row.text(1)
         else { return nil }
         return (id, hash)
@@ -35,63 +35,61 @@ extension Store {
 
     /// Accounts, optionally of one role, by name then email.
     public func accounts(role: Role?) throws -> [Account] {
-        var sql = "SELECT \(Store.accountColumns) FROM accounts"
+        var sql = "SELECT \(SQLiteTransaction.accountColumns) FROM accounts"
         var arguments: [SQLiteValue] = []
         if let role {
             sql += " WHERE role = ?"
             arguments.append(.text(role.rawValue))
         }
         sql += " ORDER BY name COLLATE NOCASE, email COLLATE NOCASE"
-        return try database.rows(sql, arguments).compactMap(Store.account(from:))
+        return try db.rows(sql, arguments).compactMap(SQLiteTransaction.account(from:))
     }
 
     /// A coach's members, or a manager's reports.
     public func accounts(coachedBy coachID: Int64) throws -> [Account] {
-        try database.rows(
-            "SELECT \(Store.accountColumns) FROM accounts WHERE coach_id = ? ORDER BY name COLLATE NOCASE, email COLLATE NOCASE",
+        try db.rows(
+            "SELECT \(SQLiteTransaction.accountColumns) FROM accounts WHERE coach_id = ? ORDER BY name COLLATE NOCASE, email COLLATE NOCASE",
             [.integer(coachID)]
-        ).compactMap(Store.account(from:))
+        ).compactMap(SQLiteTransaction.account(from:))
     }
 
     public func accounts(managedBy managerID: Int64) throws -> [Account] {
-        try database.rows(
-            "SELECT \(Store.accountColumns) FROM accounts WHERE manager_id = ? ORDER BY name COLLATE NOCASE, email COLLATE NOCASE",
+        try db.rows(
+            "SELECT \(SQLiteTransaction.accountColumns) FROM accounts WHERE manager_id = ? ORDER BY name COLLATE NOCASE, email COLLATE NOCASE",
             [.integer(managerID)]
-        ).compactMap(Store.account(from:))
+        ).compactMap(SQLiteTransaction.account(from:))
     }
 
-    public func insertAccount(
-        email: String, name: String, role: Role, isAdmin: Bool, passwordHash: String,
-        phone: String?, zoom: String?, coachID: Int64?, managerID: Int64?, at now: Instant
-    ) throws -> Int64 {
-        try database.run(
+    public func insertAccount(_ account: NewAccountRecord, at now: Instant) throws -> Int64 {
+        try db.run(
             """
             INSERT INTO accounts (email, name, role, admin, password_hash, phone, zoom, coach_id, manager_id, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [.text(email), .text(name), .text(role.rawValue), SQLiteValue(isAdmin), .text(passwordHash),
-             SQLiteValue(phone), SQLiteValue(zoom), SQLiteValue(coachID), SQLiteValue(managerID),
+            [.text(account.email), .text(account.name), .text(account.role.rawValue), SQLiteValue(account.isAdmin),
+             .text(account.passwordHash), SQLiteValue(account.phone), SQLiteValue(account.zoom),
+             SQLiteValue(account.coachID), SQLiteValue(account.managerID),
              .integer(now.secondsSinceEpoch)])
-        return database.lastInsertedRowID
+        return db.lastInsertedRowID
     }
 
     public func updateProfile(accountID: Int64, phone: String??, zoom: String??) throws {
         if let phone {
-            try database.run("UPDATE accounts SET phone = ? WHERE id = ?", [SQLiteValue(phone), .integer(accountID)])
+            try db.run("UPDATE accounts SET phone = ? WHERE id = ?", [SQLiteValue(phone), .integer(accountID)])
         }
         if let zoom {
-            try database.run("UPDATE accounts SET zoom = ? WHERE id = ?", [SQLiteValue(zoom), .integer(accountID)])
+            try db.run("UPDATE accounts SET zoom = ? WHERE id = ?", [SQLiteValue(zoom), .integer(accountID)])
         }
     }
 
     public func updatePassword(accountID: Int64, hash: String) throws {
-        try database.run("UPDATE accounts SET password_hash = ? WHERE id = ?", [.text(hash), .integer(accountID)])
+        try db.run("UPDATE accounts SET password_hash = ? WHERE id = ?", [.text(hash), .integer(accountID)])
     }
 
     // MARK: Login tokens
 
     public func insertToken(hash: [UInt8], accountID: Int64, at now: Instant, expiresAt: Instant) throws {
-        try database.run(
+        try db.run(
             "INSERT INTO login_tokens (hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
             [.blob(hash), .integer(accountID), .integer(now.secondsSinceEpoch), .integer(expiresAt.secondsSinceEpoch)])
     }
@@ -99,7 +97,7 @@ extension Store {
     /// The account a token belongs to with its expiry and revocation, if the
     /// token is known.
     public func token(hash: [UInt8]) throws -> (accountID: Int64, expiresAt: Instant, revoked: Bool)? {
-        guard let row = try database.row(
+        guard let row = try db.row(
             "SELECT account_id, expires_at, revoked_at FROM login_tokens WHERE hash = ?", [.blob(hash)]),
             let accountID = row.integer(0), let expires = row.integer(1)
         else { return nil }
@@ -107,14 +105,14 @@ extension Store {
     }
 
     public func revokeToken(hash: [UInt8], at now: Instant) throws {
-        try database.run(
+        try db.run(
             "UPDATE login_tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL",
             [.integer(now.secondsSinceEpoch), .blob(hash)])
     }
 
     /// Revokes every live token of an account but one.
     public func revokeTokens(accountID: Int64, except keep: [UInt8]?, at now: Instant) throws {
-        try database.run(
+        try db.run(
             "UPDATE login_tokens SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL AND hash IS NOT ?",
             [.integer(now.secondsSinceEpoch), .integer(accountID), keep.map { .blob($0) } ?? .null])
     }

@@ -1,5 +1,15 @@
 /// The SQL of sessions, their chat and contact attempts.
-extension Store {
+extension SQLiteTransaction {
+    /// `('scheduled', 'in_progress')`: the one open-session predicate of
+    /// `SessionStatus`, as SQL. The partial indexes of migration 4 use the
+    /// same list; a test holds them together.
+    static let openStatuses = sqlList(SessionStatus.allCases.filter(\.isOpen))
+    static let closedStatuses = sqlList(SessionStatus.allCases.filter { !$0.isOpen })
+
+    static func sqlList(_ statuses: [SessionStatus]) -> String {
+        "(" + statuses.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+    }
+
     static let sessionSelect = """
         SELECT s.id, s.starts_at, s.duration_minutes, s.status, s.channel,
                s.coach_joined_at, s.member_joined_at, s.ended_at,
@@ -31,12 +41,7 @@ extension Store {
     }
 
     public func session(id: Int64) throws -> Session? {
-        try database.row(Store.sessionSelect + " WHERE s.id = ?", [.integer(id)]).flatMap(Store.session(from:))
-    }
-
-    /// Which sessions a listing asks for.
-    public enum SessionScope: Sendable {
-        case upcoming, past, all
+        try db.row(SQLiteTransaction.sessionSelect + " WHERE s.id = ?", [.integer(id)]).flatMap(SQLiteTransaction.session(from:))
     }
 
     /// The sessions `accountID` takes part in or, as line manager, oversees,
@@ -52,8 +57,8 @@ extension Store {
         // sessions come from the partial indexes of open sessions.
         let status: String
         switch scope {
-        case .upcoming: status = " AND status IN ('scheduled', 'in_progress')"
-        case .past: status = " AND status IN ('held', 'missed')"
+        case .upcoming: status = " AND status IN \(SQLiteTransaction.openStatuses)"
+        case .past: status = " AND status IN \(SQLiteTransaction.closedStatuses)"
         case .all: status = ""
         }
         if let memberID {
@@ -72,7 +77,7 @@ extension Store {
         let order = scope == .past ? "s.starts_at DESC, s.id DESC" : "s.starts_at, s.id"
         // Three index lookups instead of one OR over the whole table: the
         // caller's sessions as coach, as member, and those of their reports.
-        let sql = Store.sessionSelect + """
+        let sql = SQLiteTransaction.sessionSelect + """
              WHERE s.id IN (
                 SELECT id FROM sessions WHERE coach_id = ?\(status)
                 UNION ALL SELECT id FROM sessions WHERE member_id = ?\(status)
@@ -80,7 +85,7 @@ extension Store {
                     WHERE r.manager_id = ?\(status))
             \(filter) ORDER BY \(order)
             """
-        return try database.rows(sql, arguments).compactMap(Store.session(from:))
+        return try db.rows(sql, arguments).compactMap(SQLiteTransaction.session(from:))
     }
 
     /// A coach's or member's not-ended sessions that overlap [start, end).
@@ -88,31 +93,31 @@ extension Store {
         // Sessions last at most a day, so only those starting in the day before
         // `end` can reach into the window: the index bounds the search.
         let earliest = start.secondsSinceEpoch - 1440 * 60
-        let sql = Store.sessionSelect + """
+        let sql = SQLiteTransaction.sessionSelect + """
              WHERE s.id IN (
                 SELECT id FROM sessions WHERE coach_id = ?1 AND starts_at > ?3 AND starts_at < ?4
                 UNION SELECT id FROM sessions WHERE member_id = ?2 AND starts_at > ?3 AND starts_at < ?4)
-              AND s.status IN ('scheduled', 'in_progress')
+              AND s.status IN \(SQLiteTransaction.openStatuses)
               AND s.starts_at + s.duration_minutes * 60 > ?5
             ORDER BY s.starts_at
             """
-        return try database.rows(sql, [
+        return try db.rows(sql, [
             .integer(coachID), .integer(memberID), .integer(earliest), .integer(end.secondsSinceEpoch),
             .integer(start.secondsSinceEpoch),
-        ]).compactMap(Store.session(from:))
+        ]).compactMap(SQLiteTransaction.session(from:))
     }
 
     public func insertSession(_ new: NewSession, at now: Instant) throws -> Int64 {
-        try database.run(
+        try db.run(
             "INSERT INTO sessions (coach_id, member_id, starts_at, duration_minutes, created_at) VALUES (?, ?, ?, ?, ?)",
             [.integer(new.coachID), .integer(new.memberID), .integer(new.startsAt.secondsSinceEpoch),
              .integer(new.durationMinutes), .integer(now.secondsSinceEpoch)])
-        return database.lastInsertedRowID
+        return db.lastInsertedRowID
     }
 
     /// Writes the protocol state of a session back.
     public func updateSessionState(_ session: Session) throws {
-        try database.run(
+        try db.run(
             """
             UPDATE sessions SET status = ?, channel = ?, coach_joined_at = ?, member_joined_at = ?, ended_at = ?
             WHERE id = ?
@@ -124,7 +129,7 @@ extension Store {
 
     /// Counts of held and missed sessions of a member.
     public func attendanceCounts(memberID: Int64) throws -> (held: Int64, missed: Int64) {
-        let row = try database.row(
+        let row = try db.row(
             """
             SELECT coalesce(sum(status = 'held'), 0), coalesce(sum(status = 'missed'), 0)
             FROM sessions WHERE member_id = ?
@@ -134,24 +139,24 @@ extension Store {
 
     /// A member's next session that has not ended.
     public func nextSession(memberID: Int64) throws -> Session? {
-        try database.row(
-            Store.sessionSelect + """
-                 WHERE s.member_id = ? AND s.status IN ('scheduled', 'in_progress')
+        try db.row(
+            SQLiteTransaction.sessionSelect + """
+                 WHERE s.member_id = ? AND s.status IN \(SQLiteTransaction.openStatuses)
                 ORDER BY s.starts_at, s.id LIMIT 1
                 """, [.integer(memberID)]
-        ).flatMap(Store.session(from:))
+        ).flatMap(SQLiteTransaction.session(from:))
     }
 
     // MARK: Chat and contact attempts
 
     public func insertChatMessage(sessionID: Int64, authorID: Int64, text: String, at now: Instant) throws {
-        try database.run(
+        try db.run(
             "INSERT INTO chat_messages (session_id, author_id, text, at) VALUES (?, ?, ?, ?)",
             [.integer(sessionID), .integer(authorID), .text(text), .integer(now.secondsSinceEpoch)])
     }
 
     public func chatMessages(sessionID: Int64) throws -> [ChatMessage] {
-        try database.rows(
+        try db.rows(
             """
             SELECT c.at, a.email, a.name, c.text FROM chat_messages c JOIN accounts a ON a.id = c.author_id
             WHERE c.session_id = ? ORDER BY c.id
@@ -165,13 +170,13 @@ extension Store {
     }
 
     public func insertContactAttempt(sessionID: Int64, via: ContactMethod, note: String?, at now: Instant) throws {
-        try database.run(
+        try db.run(
             "INSERT INTO contact_attempts (session_id, via, note, at) VALUES (?, ?, ?, ?)",
             [.integer(sessionID), .text(via.rawValue), SQLiteValue(note), .integer(now.secondsSinceEpoch)])
     }
 
     public func contactAttempts(sessionID: Int64) throws -> [ContactAttempt] {
-        try database.rows(
+        try db.rows(
             "SELECT at, via, note FROM contact_attempts WHERE session_id = ? ORDER BY at, id", [.integer(sessionID)]
         ).compactMap { row in
             guard let at = row.integer(0), let via = row.text(1).flatMap(ContactMethod.init(rawValue:)) else { return nil }
@@ -182,31 +187,10 @@ extension Store {
     // MARK: Notices
 
     public func queueNotice(recipientID: Int64, sessionID: Int64?, kind: NoticeKind, dueAt: Instant, at now: Instant) throws {
-        try database.run(
+        try db.run(
             "INSERT INTO notices (recipient_id, session_id, kind, due_at, created_at) VALUES (?, ?, ?, ?, ?)",
             [.integer(recipientID), SQLiteValue(sessionID), .text(kind.rawValue), .integer(dueAt.secondsSinceEpoch),
              .integer(now.secondsSinceEpoch)])
     }
 }
 
-/// One message of a session's chat.
-public struct ChatMessage: Equatable, Sendable {
-    public let at: Instant
-    public let authorEmail: String
-    public let authorName: String
-    public let text: String
-}
-
-/// One attempt by a coach to reach a member who has not joined.
-public struct ContactAttempt: Equatable, Sendable {
-    public let at: Instant
-    public let via: ContactMethod
-    /// Seen by the coach only.
-    public let note: String?
-}
-
-/// What an email notice is about.
-public enum NoticeKind: String, Sendable {
-    case sharedNotes = "shared_notes"
-    case reminder
-}

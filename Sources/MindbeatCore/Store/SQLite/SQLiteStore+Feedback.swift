@@ -1,5 +1,5 @@
 /// The SQL of feedback and of the outbox.
-extension Store {
+extension SQLiteTransaction {
     static let feedbackSelect = """
         SELECT f.session_id, a.id, a.email, a.name, f.rating, f.comment, f.created_at
         FROM feedback f JOIN accounts a ON a.id = f.author_id
@@ -14,32 +14,32 @@ extension Store {
     }
 
     public func insertFeedback(sessionID: Int64, authorID: Int64, rating: Int64, comment: String?, at now: Instant) throws {
-        try database.run(
+        try db.run(
             "INSERT INTO feedback (session_id, author_id, rating, comment, created_at) VALUES (?, ?, ?, ?, ?)",
             [.integer(sessionID), .integer(authorID), .integer(rating), SQLiteValue(comment), .integer(now.secondsSinceEpoch)])
     }
 
     /// Feedback on a session, by everyone or by one author.
     public func feedback(sessionID: Int64, authorID: Int64? = nil) throws -> [Feedback] {
-        var sql = Store.feedbackSelect + " WHERE f.session_id = ?"
+        var sql = SQLiteTransaction.feedbackSelect + " WHERE f.session_id = ?"
         var arguments: [SQLiteValue] = [.integer(sessionID)]
         if let authorID {
             sql += " AND f.author_id = ?"
             arguments.append(.integer(authorID))
         }
-        return try database.rows(sql + " ORDER BY f.created_at, a.id", arguments).compactMap(Store.feedback(from:))
+        return try db.rows(sql + " ORDER BY f.created_at, a.id", arguments).compactMap(SQLiteTransaction.feedback(from:))
     }
 
     /// Held sessions of a party that they have not left feedback on, newest first.
     public func sessionsAwaitingFeedback(from accountID: Int64) throws -> [Session] {
-        try database.rows(
-            Store.sessionSelect + """
+        try db.rows(
+            SQLiteTransaction.sessionSelect + """
                  WHERE s.id IN (SELECT id FROM sessions WHERE coach_id = ?1 UNION SELECT id FROM sessions WHERE member_id = ?1)
                   AND s.status = 'held'
                   AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.session_id = s.id AND f.author_id = ?1)
                 ORDER BY s.starts_at DESC, s.id DESC
                 """, [.integer(accountID)]
-        ).compactMap(Store.session(from:))
+        ).compactMap(SQLiteTransaction.session(from:))
     }
 
     // MARK: The outbox
@@ -62,22 +62,22 @@ extension Store {
     }
 
     public func notices() throws -> [Notice] {
-        try database.rows(Store.noticeSelect + " ORDER BY n.id").compactMap(Store.notice(from:))
+        try db.rows(SQLiteTransaction.noticeSelect + " ORDER BY n.id").compactMap(SQLiteTransaction.notice(from:))
     }
 
     /// Marks every due, unsent notice that no live run holds as claimed by
     /// `claim`, and returns them. A claim older than `staleBefore` is taken
     /// over: its sender died.
     public func claimDueNotices(now: Instant, staleBefore: Instant, claim: String) throws -> [Notice] {
-        let due = try database.rows(
-            Store.noticeSelect + """
+        let due = try db.rows(
+            SQLiteTransaction.noticeSelect + """
                  WHERE n.status IN ('pending', 'failed') AND n.due_at <= ?1
                   AND (n.claimed_at IS NULL OR n.claimed_at <= ?2)
                 ORDER BY n.due_at, n.id
                 """, [.integer(now.secondsSinceEpoch), .integer(staleBefore.secondsSinceEpoch)]
-        ).compactMap(Store.notice(from:))
+        ).compactMap(SQLiteTransaction.notice(from:))
         for notice in due {
-            try database.run("UPDATE notices SET claimed_at = ?, claim = ? WHERE id = ?",
+            try db.run("UPDATE notices SET claimed_at = ?, claim = ? WHERE id = ?",
                              [.integer(now.secondsSinceEpoch), .text(claim), .integer(notice.id)])
         }
         return due
@@ -87,16 +87,16 @@ extension Store {
     /// renews the run's claims on the notices it has yet to deliver: a live
     /// run's claims never reach the lease that hands them to another run.
     public func recordDelivery(noticeID: Int64, claim: String, error: String?, at now: Instant) throws {
-        try database.run("UPDATE notices SET claimed_at = ? WHERE claim = ? AND id != ?",
+        try db.run("UPDATE notices SET claimed_at = ? WHERE claim = ? AND id != ?",
                          [.integer(now.secondsSinceEpoch), .text(claim), .integer(noticeID)])
         if let error {
-            try database.run(
+            try db.run(
                 """
                 UPDATE notices SET status = 'failed', attempts = attempts + 1, last_error = ?, claimed_at = NULL, claim = NULL
                 WHERE id = ? AND claim = ?
                 """, [.text(error), .integer(noticeID), .text(claim)])
         } else {
-            try database.run(
+            try db.run(
                 """
                 UPDATE notices SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL,
                        claimed_at = NULL, claim = NULL

@@ -1,6 +1,6 @@
 /// The SQL of notes. It reads candidates only: which of them a reader may see
 /// is decided by `NoteVisibility`, never here.
-extension Store {
+extension SQLiteTransaction {
     static let noteSelect = """
         SELECT n.id, n.session_id, n.visibility, n.body, n.created_at,
                a.id, a.email, a.name, m.id, m.email, m.name, m.manager_id
@@ -24,23 +24,23 @@ extension Store {
     public func insertNote(
         authorID: Int64, memberID: Int64, sessionID: Int64?, visibility: Visibility, body: String, at now: Instant
     ) throws -> Int64 {
-        try database.run(
+        try db.run(
             "INSERT INTO notes (author_id, member_id, session_id, visibility, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             [.integer(authorID), .integer(memberID), SQLiteValue(sessionID), .text(visibility.rawValue), .text(body),
              .integer(now.secondsSinceEpoch)])
-        return database.lastInsertedRowID
+        return db.lastInsertedRowID
     }
 
     /// One note, for its author who just wrote it.
     func note(id: Int64) throws -> Note? {
-        try database.row(Store.noteSelect + " WHERE n.id = ?", [.integer(id)]).flatMap(Store.note(from:))
+        try db.row(SQLiteTransaction.noteSelect + " WHERE n.id = ?", [.integer(id)]).flatMap(SQLiteTransaction.note(from:))
     }
 
     /// Notes that may concern `readerID`: written by them, about them, or on a
     /// session they are a party to; optionally about one member or on one
     /// session. Oldest first.
     public func candidateNotes(for readerID: Int64, memberID: Int64? = nil, sessionID: Int64? = nil) throws -> [Note] {
-        var sql = Store.noteSelect + """
+        var sql = SQLiteTransaction.noteSelect + """
              WHERE n.id IN (
                 SELECT id FROM notes WHERE author_id = ?1
                 UNION SELECT id FROM notes WHERE member_id = ?1
@@ -57,21 +57,21 @@ extension Store {
             sql += " AND n.session_id = ?\(arguments.count)"
         }
         sql += " ORDER BY n.created_at, n.id"
-        return try database.rows(sql, arguments).compactMap(Store.note(from:))
+        return try db.rows(sql, arguments).compactMap(SQLiteTransaction.note(from:))
     }
 
     /// Whether `authorID` wrote a shared note on a session, for notices.
     public func hasSharedNotes(sessionID: Int64, authorID: Int64) throws -> Bool {
-        try database.integer(
+        try db.integer(
             "SELECT EXISTS (SELECT 1 FROM notes WHERE session_id = ? AND author_id = ? AND visibility = 'shared')",
             [.integer(sessionID), .integer(authorID)]) == 1
     }
 }
 
-extension Store {
+extension SQLiteTransaction {
     /// Whether a notice of this kind for this session still waits to be sent.
     public func hasUnsentNotice(recipientID: Int64, sessionID: Int64, kind: NoticeKind) throws -> Bool {
-        try database.integer(
+        try db.integer(
             """
             SELECT EXISTS (SELECT 1 FROM notices WHERE recipient_id = ? AND session_id = ? AND kind = ?
                            AND status IN ('pending', 'failed'))

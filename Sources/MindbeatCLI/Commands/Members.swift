@@ -1,0 +1,27 @@
+import MindbeatCore
+
+extension Commands {
+    static let members = Command(
+        ["members"], group: .accounts,
+        summary: "My Members: your members, or a manager's reports",
+        discussion: """
+            A coach's members, or a line manager's reports, each with their next session and \
+            how many sessions were held and missed. A line manager sees attendance only.
+            """,
+        options: [CommonOptions.json],
+        examples: [("mindbeat members", "who you coach and when you see them next")],
+        action: .signedIn { signedIn, arguments in
+            let summaries = try signedIn.mindbeat.members(signedIn.actor)
+            let render = signedIn.render
+            if arguments.has(.json) { return signedIn.context.print(.array(summaries.map(render.json))) }
+            guard !summaries.isEmpty else { return signedIn.out.line("No members.") }
+            var rows = [["MEMBER", "EMAIL", "NEXT SESSION", "HELD", "MISSED"]]
+            for summary in summaries {
+                let next = summary.nextSession.map { "\($0.session.id) · " + render.zone.dateTime($0.session.startsAt) } ?? "—"
+                rows.append([render.text(summary.account.name), render.text(summary.account.email), next,
+                             "\(summary.held)", "\(summary.missed)"])
+            }
+            Render.table(rows).forEach(signedIn.out.line)
+        }
+    )
+}

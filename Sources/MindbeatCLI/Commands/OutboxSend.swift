@@ -1,0 +1,40 @@
+import MindbeatCore
+
+/// Some notices could not be delivered (exit 75).
+struct DeliveryFailures: Error {
+    let count: Int
+}
+
+extension Commands {
+    static let outboxSend = Command(
+        ["outbox", "send"], group: .mail,
+        summary: "deliver the due notices through sendmail",
+        discussion: """
+            Delivers every due notice through MINDBEAT_SENDMAIL (default \(SendmailTransport.defaultCommand), \
+            split on spaces, run without a shell), one RFC 5322 message on its standard \
+            input each. Exit 0 from the command marks a notice sent; anything else, or no exit \
+            within \(Policy.mailTimeoutSeconds) seconds (the command is then killed), marks it failed, and every later \
+            run tries it again. Concurrent runs never deliver a notice twice; a run that dies \
+            leaves its notices to a later run after \(Policy.claimLeaseMinutes) minutes. Prints "N sent, M failed" and \
+            exits 75 when any failed. Needs no login: run it from cron.
+            """,
+        examples: [
+            ("mindbeat outbox send", "deliver what is due"),
+            ("MINDBEAT_SENDMAIL='msmtp -t' mindbeat outbox send", "through msmtp"),
+        ],
+        action: .open { context, _ in
+            let from = context.environment["MINDBEAT_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "mindbeat@localhost"
+            do throws(InvalidValue) {
+                _ = try Values.email(from)
+            } catch {
+                throw error.usage("MINDBEAT_MAIL_FROM")
+            }
+            // The clock runs: each delivery is stamped when it happens.
+            let mindbeat = try context.openMindbeatRunning()
+            let transport = SendmailTransport(environment: context.environment, from: from, zone: context.zone)
+            let report = try mindbeat.sendDueNotices(through: transport)
+            context.out.line("\(report.sent) sent, \(report.failed) failed")
+            if report.failed > 0 { throw DeliveryFailures(count: report.failed) }
+        }
+    )
+}

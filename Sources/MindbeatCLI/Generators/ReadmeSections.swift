@@ -1,0 +1,37 @@
+import MindbeatCore
+
+/// The parts of README.md that are made from `Policy`, so that the README
+/// cannot state a number the rules do not use. `make generate` rewrites the
+/// text between the markers; a test fails when the committed README differs.
+enum ReadmeSections {
+    static let begin = "<!-- The protocol in numbers: generated from Policy by make generate; do not edit. -->"
+    static let end = "<!-- End of the generated table. -->"
+
+    /// The table of the protocol's numbers.
+    static func numbers() -> String {
+        let rows: [(String, String)] = [
+            ("Either party may attend from", "\(Policy.earlyJoinMinutes) minutes before the start"),
+            ("The coach waits for a member who has not joined", "\(Policy.waitMinutes) minutes, from the later of the start and their own join"),
+            ("A contact attempt counts towards a no-show from", "\(Policy.contactAfterMinutes) minutes after the start"),
+            ("Parties are emailed that shared notes wait", "\(Policy.notesNoticeDelayMinutes) minutes after the session ends"),
+            ("A note body holds at most", "\(Policy.noteLimitKiB) KiB"),
+            ("A chat message holds at most", "\(Policy.chatLimitBytes) bytes"),
+            ("A login lasts", "\(Policy.loginLifetimeDays) days"),
+            ("A session lasts, unless told otherwise", "\(Policy.defaultDurationMinutes) minutes (1 to \(Policy.longestDurationMinutes))"),
+            ("A password has at least", "\(Policy.minimumPasswordLength) characters"),
+        ]
+        var lines = [begin, "| rule | number |", "|---|---|"]
+        lines += rows.map { "| \($0.0) | \($0.1) |" }
+        lines.append(end)
+        return lines.joined(separator: "\n")
+    }
+
+    /// `readme` with its generated section made current; nil when the
+    /// markers are missing.
+    static func apply(to readme: String) -> String? {
+        guard let start = readme.firstRange(of: begin), let stop = readme.firstRange(of: end), start.lowerBound < stop.upperBound else {
+            return nil
+        }
+        return String(readme[..<start.lowerBound]) + numbers() + String(readme[stop.upperBound...])
+    }
+}

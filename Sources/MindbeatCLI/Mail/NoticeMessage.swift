@@ -1,0 +1,145 @@
+import MindbeatCore
+
+/// The email a notice becomes. It says what is waiting and the command to see
+/// it, and never contains note text, chat or feedback: it is made from the
+/// notice, its session's time and the people's names alone.
+enum NoticeMessage {
+    /// An RFC 5322 message with the headers the contract lists.
+    static func compose(
+        _ notice: Notice, session: Session?, from: String, date: Instant, messageID: String, zone: any LocalZone
+    ) -> String {
+        let (subject, body) = text(notice, session: session, zone: zone)
+        let headers = [
+            "Date: " + rfc5322Date(date),
+            "From: mindbeat <\(from)>",
+            "To: " + mailbox(notice.recipient.name, notice.recipient.email),
+            "Subject: " + encodedWord(subject),
+            "Message-ID: <\(messageID)>",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=utf-8",
+            "Content-Transfer-Encoding: 8bit",
+        ]
+        return headers.joined(separator: "\r\n") + "\r\n\r\n" + body.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n")
+    }
+
+    static func text(_ notice: Notice, session: Session?, zone: any LocalZone) -> (String, String) {
+        let hello = "Hello \(notice.recipient.name),\n\n"
+        let signature = "\n\n-- \nmindbeat\n"
+        switch notice.kind {
+        case .sharedNotes:
+            guard let session else {
+                return ("Notes are waiting for you", hello + "There are notes for you to see:\n\n    mindbeat notes list" + signature)
+            }
+            let other = session.coach.id == notice.recipient.id ? session.member : session.coach
+            let when = zone.dateTime(session.startsAt)
+            return (
+                "Notes from your session with \(other.name)",
+                hello + "\(other.name) shared notes with you from your session on \(when).\nTo read them:\n\n    mindbeat notes list --session \(session.id)" + signature
+            )
+        case .reminder:
+            guard let session else {
+                return ("Your coach is waiting", hello + "Your coach is waiting for you.\n\n    mindbeat attend" + signature)
+            }
+            let when = zone.dateTime(session.startsAt)
+            return (
+                "\(session.coach.name) is waiting for you",
+                hello + "\(session.coach.name) is waiting for you in your session of \(when).\nJoin it with:\n\n    mindbeat attend \(session.id)" + signature
+            )
+        }
+    }
+
+    /// `Tue, 01 Dec 2026 09:15:00 +0000`.
+    static func rfc5322Date(_ instant: Instant) -> String {
+        let civil = CivilDateTime(utcSeconds: instant.secondsSinceEpoch)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(days[civil.weekday]), \((civil.day < 10 ? "0" : "") + String(civil.day)) \(months[Int(civil.month) - 1]) \(civil.year) \(civil.isoTime(seconds: true)) +0000"
+    }
+
+    /// `"Name" <email>`, or an encoded word for a name beyond plain ASCII.
+    /// Names and emails were checked at input: no line breaks or controls.
+    static func mailbox(_ name: String, _ email: String) -> String {
+        let plain = name.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 && $0.value != 0x7f }
+        let display: String
+        if plain {
+            display = "\"" + name.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+        } else {
+            display = encodedWord(name)
+        }
+        return display + " <" + email + ">"
+    }
+
+    /// The text itself if it is printable ASCII, else an RFC 2047 encoded word
+    /// (UTF-8, base64) — never a raw line break.
+    static func encodedWord(_ text: String) -> String {
+        let plain = text.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 && $0.value != 0x7f }
+        if plain { return text }
+        // Split so that each encoded word stays under 76 characters.
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        for character in text {
+            let bytes = Array(String(character).utf8)
+            if chunk.count + bytes.count > 45 {
+                words.append("=?utf-8?B?" + base64(chunk) + "?=")
+                chunk = []
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty { words.append("=?utf-8?B?" + base64(chunk) + "?=") }
+        return words.joined(separator: "\r\n ")
+    }
+
+    static func base64(_ bytes: [UInt8]) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var out: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            let b0 = bytes[index]
+            let b1 = index + 1 < bytes.count ? bytes[index + 1] : 0
+            let b2 = index + 2 < bytes.count ? bytes[index + 2] : 0
+            out.append(alphabet[Int(b0 >> 2)])
+            out.append(alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)])
+            out.append(index + 1 < bytes.count ? alphabet[Int((b1 & 0x0f) << 2 | b2 >> 6)] : UInt8(ascii: "="))
+            out.append(index + 2 < bytes.count ? alphabet[Int(b2 & 0x3f)] : UInt8(ascii: "="))
+            index += 3
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Hands notices to the mail command: `MINDBEAT_SENDMAIL`, split on spaces and
+/// run without a shell, with the message on its standard input. Addresses
+/// never reach its command line (`-t` reads them from the headers).
+struct SendmailTransport: NoticeDelivery {
+    static let defaultCommand = "/usr/sbin/sendmail -t -i"
+
+    let command: [String]
+    let from: String
+    let zone: any LocalZone
+
+    init(environment: [String: String], from: String, zone: any LocalZone) {
+        let configured = environment["MINDBEAT_SENDMAIL"].flatMap { Values.trimWhitespace($0).isEmpty ? nil : $0 }
+        command = (configured ?? SendmailTransport.defaultCommand).split(separator: " ").map(String.init)
+        self.from = from
+        self.zone = zone
+    }
+
+    func deliver(_ outgoing: OutgoingNotice) -> DeliveryResult {
+        let domain = from.split(separator: "@").last.map(String.init) ?? "localhost"
+        let messageID = "notice-\(outgoing.notice.id).\(outgoing.attempt).\(outgoing.installID.prefix(16))@\(domain)"
+        let message = NoticeMessage.compose(
+            outgoing.notice, session: outgoing.session, from: from, date: outgoing.date, messageID: messageID, zone: zone)
+        let child = ChildProcess(arguments: command, input: Array(message.utf8), timeout: Policy.mailTimeoutSeconds, ownProcessGroup: true)
+        do {
+            let result = try child.run()
+            if result.ending.succeeded { return .delivered }
+            let said = Render.printable(String(decoding: result.errorOutput.prefix(300), as: UTF8.self))
+                .split(separator: "\n").first.map { ": " + $0 } ?? ""
+            return .failed("\(command.first ?? "the mail command") \(result.ending.description)\(said)")
+        } catch let failure as ChildProcess.SpawnFailure {
+            return .failed(failure.message)
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+}

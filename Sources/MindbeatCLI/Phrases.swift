@@ -1,0 +1,233 @@
+import MindbeatCore
+
+/// The words of mindbeat: how the core's refusals, errors and facts read on a
+/// terminal, with the commands that would help. The core carries data (ids,
+/// times, names, the missing thing); only this file turns it into sentences.
+enum Phrases {
+    // MARK: Refusals
+
+    /// One line: `cannot end session 12 as missed: wait …; contact … (allowed from 10:15)`.
+    static func refusal(_ refusal: Refusal, zone: any LocalZone, now: Instant) -> String {
+        var text = "cannot \(action(refusal.action)): "
+            + refusal.reasons.map { unmet($0, zone: zone, now: now) }.joined(separator: "; ")
+        if let from = refusal.allowedFrom, refusal.reasons.count > 1 || from > now && refusal.reasons.first?.liftedAt == nil {
+            text += " (allowed from \(zone.shortTime(from, now: now)))"
+        }
+        return text
+    }
+
+    /// What was refused, in words: `end session 12 as missed`.
+    static func action(_ action: RefusedAction) -> String {
+        switch action {
+        case .initialise: return "initialise the database"
+        case .addAccount(let email): return "add \(email)"
+        case .schedule: return "schedule the session"
+        case .attend(let id?): return "attend session \(id)"
+        case .attend(nil): return "attend"
+        case .chat(let id): return "send to the chat of session \(id)"
+        case .contact(let member, let via): return "contact \(member) by \(via.rawValue)"
+        case .switchChannel(let id, let channel): return "switch session \(id) to \(channel.rawValue)"
+        case .end(let id, let outcome): return "end session \(id) as \(outcome.rawValue)"
+        case .leaveFeedback(let id): return "leave feedback on session \(id)"
+        }
+    }
+
+    /// What is missing, in words, with local times in `zone`.
+    static func unmet(_ unmet: Unmet, zone: any LocalZone, now: Instant) -> String {
+        func at(_ instant: Instant) -> String { zone.shortTime(instant, now: now) }
+        switch unmet {
+        case .sessionEnded(let status):
+            return "the session has already ended (\(status.words))"
+        case .tooEarlyToAttend(let from):
+            return "it is too early to attend: you can join from \(at(from)), \(Policy.earlyJoinMinutes) minutes before the start"
+        case .notInProgress(let status):
+            return status == .scheduled
+                ? "the session is not in progress: nobody has attended it yet"
+                : "the session is not in progress: it has ended (\(status.words))"
+        case .coachNotJoined:
+            return "you have not joined the session yet (mindbeat attend)"
+        case .memberJoined(let name):
+            return "\(name) has joined the session, so it cannot be missed"
+        case .beforeStart(let until):
+            return "the session has not started and the member has not joined: wait until \(at(until))"
+        case .waitForMember(let until, let name):
+            return "wait for \(name) until \(at(until)) (\(Policy.waitMinutes) minutes)"
+        case .noContactAttempt(let from, let name, let id):
+            return "contact \(name) first, at \(at(from)) or later (mindbeat contact \(id) --via email)"
+        case .noZoomLink:
+            return "your profile has no Zoom link (mindbeat profile --zoom URL)"
+        case .noMemberPhone(let name):
+            return "\(name) has no phone number on their profile"
+        case .startsInPast(let instant):
+            return "the start, \(at(instant)), is in the past"
+        case .overlaps(let id, let startsAt, let whose):
+            return "it overlaps session \(id) of \(whose) at \(at(startsAt))"
+        case .notTheirCoach(let coach, let member):
+            return "\(coach) is not the coach of \(member)"
+        case .notAMember(let email):
+            return "\(email) is not a member"
+        case .notACoach(let email):
+            return "\(email) is not a coach"
+        case .notAManager(let email):
+            return "\(email) is not a manager"
+        case .emailTaken(let email):
+            return "an account with the email \(email) already exists"
+        case .databaseHasAccounts:
+            return "the database already has accounts; log in with mindbeat login EMAIL"
+        case .notHeld(let status):
+            return "feedback is for held sessions, and this one is \(status.words)"
+        case .feedbackGiven:
+            return "you have already left feedback on it"
+        case .nothingToAttend(let ids):
+            return ids.isEmpty
+                ? "you have no session that can be attended now"
+                : "no session can be attended now; your next: \(ids.map { "\($0)" }.joined(separator: ", "))"
+        case .severalToAttend(let ids):
+            return "several sessions can be attended now: \(ids.map { "\($0)" }.joined(separator: ", ")); name one (mindbeat attend ID)"
+        }
+    }
+
+    /// What each stable reason id means, for `mindbeat(1)`.
+    static func meaning(_ kind: UnmetKind) -> String {
+        switch kind {
+        case .sessionEnded: return "the session has ended (held or missed)"
+        case .tooEarly: return "it is more than \(Policy.earlyJoinMinutes) minutes before the start"
+        case .notInProgress: return "the session is not in progress"
+        case .coachNotJoined: return "the coach has not joined the session"
+        case .memberJoined: return "the member has joined, so the session cannot be missed"
+        case .beforeStart: return "the session has not started and the member has not joined"
+        case .waitingPeriod: return "the coach has not yet waited \(Policy.waitMinutes) minutes for the member"
+        case .noContactAttempt: return "no contact attempt since the coach joined and from \(Policy.contactAfterMinutes) minutes after the start"
+        case .noZoomLink: return "the coach's profile has no Zoom link"
+        case .noMemberPhone: return "the member has no phone number"
+        case .startsInPast: return "the start is in the past"
+        case .overlap: return "the session would overlap another open session of the coach or the member"
+        case .notTheirCoach: return "the coach is not the member's coach"
+        case .notAMember: return "the account is not a member"
+        case .notACoach: return "the account is not a coach"
+        case .notAManager: return "the account is not a line manager"
+        case .emailTaken: return "an account with that email exists"
+        case .alreadyInitialised: return "the database already has accounts"
+        case .notHeld: return "feedback is for held sessions only"
+        case .feedbackGiven: return "feedback was already left"
+        case .nothingToAttend: return "no session can be attended now"
+        case .severalToAttend: return "several sessions can be attended now; name one"
+        }
+    }
+
+    // MARK: Errors
+
+    /// What a command does, as permission messages name it.
+    static func activity(_ activity: Activity) -> String {
+        switch activity {
+        case .attend: return "attend a session"
+        case .chat: return "chat"
+        case .readChat: return "read the chat"
+        case .contact: return "contact the member"
+        case .switchChannel: return "switch the channel"
+        case .end: return "end the session"
+        case .writeNotes: return "write notes on it"
+        case .readNotes: return "read notes"
+        case .writeProfileNotes: return "write notes on a member's profile"
+        case .leaveFeedback: return "leave feedback"
+        case .readFeedback: return "read feedback"
+        case .schedule: return "schedule sessions"
+        case .addAccounts: return "add accounts"
+        case .grantAdmin: return "grant the admin right"
+        case .listAccounts: return "list accounts"
+        case .readOutbox: return "read the outbox"
+        case .listMembers: return "list members"
+        case .seeStatus: return "see the status of a session"
+        }
+    }
+
+    static func forbidden(_ forbidden: Forbidden) -> String {
+        switch forbidden {
+        case .lineManager(.seeStatus(let id)):
+            return "line managers see the attendance of their reports' sessions only (mindbeat sessions show \(id))"
+        case .lineManager(.readNotes):
+            return "line managers cannot read notes"
+        case .lineManager(.schedule):
+            return "line managers cannot schedule sessions"
+        case .lineManager(let activity):
+            return "line managers see the attendance of their reports' sessions only; they cannot \(Phrases.activity(activity))"
+        case .coachOnly(let id, let activity):
+            return "only the coach of session \(id) can \(Phrases.activity(activity))"
+        case .memberForThemselves(.schedule):
+            return "a member schedules sessions for themselves only"
+        case .memberForThemselves(let activity):
+            return "a member may \(Phrases.activity(activity)) for themselves only"
+        case .coachForThemselves(.schedule):
+            return "a coach schedules their own sessions only"
+        case .coachForThemselves(.addAccounts):
+            return "a coach may add members for themselves only"
+        case .coachForThemselves(let activity):
+            return "a coach may \(Phrases.activity(activity)) for themselves only"
+        case .needsAdmin(.addAccounts):
+            return "adding accounts needs the admin right (a coach may add members of their own)"
+        case .needsAdmin(.grantAdmin):
+            return "only an admin can grant the admin right"
+        case .needsAdmin(.readOutbox):
+            return "the outbox needs the admin right"
+        case .needsAdmin(let activity):
+            return "to \(Phrases.activity(activity)) needs the admin right"
+        case .coachesOnly(.listMembers):
+            return "members is for coaches and line managers"
+        case .coachesOnly(.writeProfileNotes):
+            return "only a member's coach writes notes on their profile; members write notes on their sessions"
+        case .coachesOnly(let activity):
+            return "only coaches can \(Phrases.activity(activity))"
+        }
+    }
+
+    static func missing(_ missing: Missing) -> String {
+        switch missing {
+        case .session(let id): return "no session \(id)"
+        case .member(let email): return "no member \(email) of yours"
+        case .account(let email): return "no account \(email)"
+        }
+    }
+
+    static func incomplete(_ incomplete: Incomplete) -> String {
+        switch incomplete {
+        case .memberNotNamed: return "name the member: --member EMAIL"
+        case .coachNotNamed: return "name the coach: --coach EMAIL"
+        case .memberNeedsCoach: return "a member needs a coach: give --coach EMAIL"
+        case .coachOrManagerOfNonMember: return "--coach and --manager apply to members only (--role member)"
+        }
+    }
+
+    static func body(_ problem: BodyProblem) -> String {
+        switch problem {
+        case .empty: return "the note is empty; nothing was saved"
+        case .tooLarge(let bytes?): return "the note is larger than \(Policy.noteLimitKiB) KiB (\(bytes) bytes); nothing was saved"
+        case .tooLarge(nil): return "the note is larger than \(Policy.noteLimitKiB) KiB; nothing was saved"
+        }
+    }
+
+    static func database(_ problem: DatabaseProblem, location: String) -> String {
+        switch problem {
+        case .missing:
+            return "no mindbeat database at \(location); create one with: mindbeat init --name NAME --email EMAIL"
+        case .foreign:
+            return "\(location) is not a mindbeat database; it was left untouched"
+        case .newer(let version):
+            return "\(location) was written by a newer mindbeat (schema \(version)); upgrade mindbeat to use it. It was left untouched"
+        case .corrupt:
+            return "\(location) is damaged (the database reports corruption)"
+        case .cannotCreate(let reason):
+            return "cannot create \(location): \(reason)"
+        case .io(let message):
+            return message
+        case .busy:
+            return "the database is busy (another mindbeat is writing to it); try again"
+        }
+    }
+
+    // MARK: Lines mindbeat writes for people
+
+    /// The line a coach's `contact --via chat` posts when they give no note.
+    static func waitingLine(coach: Person) -> String {
+        "\(coach.name) is waiting for you in the session. Join with: mindbeat attend"
+    }
+}
