@@ -33,7 +33,7 @@ struct FuzzTests {
         let inFD: Int32
 
         init() {
-            directory = Self.temporaryDirectory()
+            directory = temporaryDirectory()
             var env = [
                 "MINDBEAT_DB": directory + "/mindbeat.db", "XDG_STATE_HOME": directory + "/state", "HOME": directory,
                 "MINDBEAT_NOW": "2026-12-01T09:00:00Z", "MINDBEAT_SENDMAIL": "/bin/true", "TMPDIR": directory,
@@ -69,15 +69,7 @@ struct FuzzTests {
 
         deinit {
             close(outFD); close(errFD); close(inFD)
-            _ = system("rm -rf '\(directory)'")
-        }
-
-        static func temporaryDirectory() -> String {
-            var template = Array("/tmp/mindbeat-fuzz-XXXXXX".utf8CString)
-            return template.withUnsafeMutableBufferPointer { buffer in
-                guard let base = buffer.baseAddress, mkdtemp(base) != nil else { return "/tmp" }
-                return String(cString: base)
-            }
+            removeTree(directory)
         }
 
         /// Runs one command line; returns the status and stderr.

@@ -19,22 +19,35 @@ struct GeneratedFilesTests {
         #expect(ReadmeSections.apply(to: readme) == readme)
     }
 
-    @Test func everyOptionAppearsInItsManPageAndEveryCompletionScript() {
+    @Test func everyOptionAppearsInItsManPageAndIsCompleted() {
         let pages = ManPages(table: Commands.table)
-        let scripts = CompletionScripts(table: Commands.table)
-        let bash = scripts.script(for: .bash)
-        let zsh = scripts.script(for: .zsh)
-        let fish = scripts.script(for: .fish)
+        let completer = Completer(table: Commands.table)
         for command in Commands.table where !command.hidden {
             let page = pages.page(for: command)
+            let offered = completer.complete(command.path + ["--"]) { _ in NoSource() }.candidates
             for option in command.options {
                 #expect(page.contains(ManPages.escape(option.spelled)), "\(option.spelled) missing from \(command.manName)(1)")
-                #expect(bash.contains(option.spelled), "\(option.spelled) of \(command.name) missing from the bash script")
-                #expect(zsh.contains(option.spelled), "\(option.spelled) of \(command.name) missing from the zsh script")
-                #expect(fish.contains("'__mindbeat_is \(command.name)' -l \(option.name)"), "\(option.spelled) of \(command.name) missing from the fish script")
+                #expect(offered.contains(option.spelled), "\(option.spelled) of \(command.name) is not completed")
             }
-            #expect(bash.contains("'\(command.name)'"), "\(command.name) missing from the bash script")
+            let path = completer.complete(Array(command.path.dropLast()) + [command.path.last ?? ""]) { _ in FakeSource() }
+            #expect(path.candidates.contains(command.path.last ?? ""), "\(command.name) is not completed")
         }
+    }
+
+    /// The scripts are stubs: nothing of the command table is written in
+    /// them, so they cannot drift from it, and no candidate is evaluated.
+    @Test(arguments: CompletionScripts.Shell.allCases)
+    func completionScriptsAreStubs(shell: CompletionScripts.Shell) {
+        let script = CompletionScripts.script(for: shell)
+        for command in Commands.table where !command.hidden {
+            for option in command.options {
+                #expect(!script.contains(option.spelled), "\(option.spelled) is written in the \(shell) script")
+            }
+        }
+        #expect(script.contains("mindbeat __complete -- "))
+        #expect(!script.contains("eval "))
+        #expect(!script.contains("compgen -W"))
+        #expect(script.split(separator: "\n").count < 90, "the \(shell) script is more than a stub")
     }
 
     @Test func theOverviewPageDocumentsEveryExitStatusAndVariable() {

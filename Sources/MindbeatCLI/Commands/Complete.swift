@@ -1,26 +1,56 @@
 import MindbeatCore
 
 extension Commands {
-    /// What the completion scripts ask for while completing: one candidate a
-    /// line, nothing at all on any error.
+    /// What the completion scripts ask for while completing: the words typed
+    /// after `mindbeat` (the last one being completed) in, a directive and one
+    /// candidate a line out (`Completer`). It never fails and never writes to
+    /// stderr: whatever goes wrong is no candidates. It signs in by itself,
+    /// only when ids or emails are wanted, and treats a missing login as none.
     static let complete = Command(
         ["__complete"], group: .shell,
-        summary: "candidates for the completion scripts",
-        positionals: [Positional(Key.completionWords, optional: true, variadic: true, "the words typed so far")],
+        summary: "candidates for the word being completed, for the completion scripts",
+        positionals: [Positional(Key.completionWords, optional: true, variadic: true, "the words after mindbeat; the last is completed")],
         hidden: true,
         action: .open { context, arguments in
-            let words = arguments[.completionWords] ?? []
-            guard let signedIn = try? context.signIn() else { return }
-            switch words.first {
-            case "sessions":
-                let views = (try? signedIn.mindbeat.sessions(signedIn.actor, scope: .upcoming)) ?? []
-                for view in views where view.access != .lineManager { context.out.line(String(view.session.id)) }
-            case "members":
-                let members = (try? signedIn.mindbeat.members(signedIn.actor)) ?? []
-                for member in members { context.out.line(member.account.email) }
-            default:
-                break
+            let reply = Completer(table: table).complete(arguments[.completionWords] ?? []) { database in
+                LiveCompletionSource(context: context, database: database)
             }
+            for line in reply.lines { context.out.line(line) }
         }
     )
+}
+
+/// Session ids and member emails for `__complete`, from the database in use
+/// and the caller's login, as `sessions list` and `members` show them. Any
+/// failure (no database, no login, a refusal) is no candidates.
+struct LiveCompletionSource: CompletionSource {
+    let context: Context
+
+    /// `database` is what `--db` names on the line being completed: the
+    /// candidates must come from the database the command will run against.
+    /// The words arrive as typed, so a leading `~/` is still to be expanded.
+    init(context: Context, database: String?) {
+        if let database {
+            if database.hasPrefix("~/"), let home = context.home {
+                context.databaseOverride = home + database.dropFirst()
+            } else {
+                context.databaseOverride = database
+            }
+        }
+        self.context = context
+    }
+
+    /// The upcoming sessions the caller takes part in; a line manager's view
+    /// of their reports' sessions offers nothing to act on.
+    func sessionIDs() -> [String] {
+        guard let signedIn = try? context.signIn(),
+              let views = try? signedIn.mindbeat.sessions(signedIn.actor, scope: .upcoming)
+        else { return [] }
+        return views.filter { $0.access != .lineManager }.map { String($0.session.id) }
+    }
+
+    func memberEmails() -> [String] {
+        guard let signedIn = try? context.signIn(), let members = try? signedIn.mindbeat.members(signedIn.actor) else { return [] }
+        return members.map(\.account.email)
+    }
 }

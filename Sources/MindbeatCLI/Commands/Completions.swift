@@ -19,7 +19,7 @@ extension Commands {
             guard let shell = CompletionScripts.Shell(rawValue: try arguments.required(.shell)) else {
                 throw MindbeatError.internal("the parser let through an unknown shell")
             }
-            context.out.write(CompletionScripts(table: table).script(for: shell))
+            context.out.write(CompletionScripts.script(for: shell))
         }
     )
 }

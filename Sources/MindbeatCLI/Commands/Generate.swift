@@ -30,8 +30,7 @@ extension Commands {
 
     /// Every generated file, by its path in the source tree.
     static func generatedFiles() -> [(String, String)] {
-        let scripts = CompletionScripts(table: table)
-        return ManPages(table: table).pages().map { ("man/" + $0.file, $0.text) }
-            + CompletionScripts.Shell.allCases.map { ("completions/" + $0.fileName, scripts.script(for: $0)) }
+        ManPages(table: table).pages().map { ("man/" + $0.file, $0.text) }
+            + CompletionScripts.Shell.allCases.map { ("completions/" + $0.fileName, CompletionScripts.script(for: $0)) }
     }
 }
