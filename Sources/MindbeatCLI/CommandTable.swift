@@ -104,9 +104,9 @@ struct OneOf: Sendable {
         self.required = required
     }
 
-    /// Options with values, of which one (or none) is given.
-    init(_ names: [String], required: Bool) {
-        self.names = names
+    /// Two options with values, of which one (or none) is given.
+    init<A, B>(_ first: Key<A>, _ second: Key<B>, required: Bool) {
+        self.names = [first.name, second.name]
         self.required = required
     }
 }
@@ -130,12 +130,31 @@ enum Action: Sendable {
     case signedIn(@Sendable (SignedIn, Arguments) throws -> Void)
     /// Reads and checks its input first (a body from standard input, a
     /// password), so that a bad body is refused before the database is
-    /// opened (SPEC §7), then runs signed in.
-    case prepared(@Sendable (Context, Arguments) throws -> (SignedIn) throws -> Void)
+    /// opened (SPEC §7), then runs signed in. The first stage is given the
+    /// input and nothing else: it cannot reach the database.
+    case prepared(@Sendable (Input, Arguments) throws -> (SignedIn) throws -> Void)
 
     var needsLogin: Bool {
         if case .open = self { return false }
         return true
+    }
+}
+
+/// What the first stage of a `.prepared` command may read: standard input
+/// and the terminal, and nothing of the database or the login.
+struct Input {
+    private let context: Context
+
+    init(_ context: Context) { self.context = context }
+
+    var stdinIsTerminal: Bool { context.stdinIsTerminal }
+
+    /// Standard input as text, or nil when it holds more than `limit` bytes.
+    func readStdin(limit: Int) throws -> String? { try context.readStdin(limit: limit) }
+
+    /// A password, from standard input or the terminal (`Context.readPassword`).
+    func readPassword(fromStdin: Bool, confirm: Bool, prompt: String = "Password: ") throws -> String {
+        try context.readPassword(fromStdin: fromStdin, confirm: confirm, prompt: prompt)
     }
 }
 

@@ -169,6 +169,8 @@ enum Phrases {
             return "only an admin can grant the admin right"
         case .needsAdmin(.readOutbox):
             return "the outbox needs the admin right"
+        case .needsAdmin(.listAccounts):
+            return "listing accounts needs the admin right"
         case .needsAdmin(let activity):
             return "to \(Phrases.activity(activity)) needs the admin right"
         case .coachesOnly(.listMembers):
@@ -184,6 +186,9 @@ enum Phrases {
         switch missing {
         case .session(let id): return "no session \(id)"
         case .member(let email): return "no member \(email) of yours"
+        case .memberAccount(let email): return "no member \(email)"
+        case .coach(let email): return "no coach \(email)"
+        case .manager(let email): return "no line manager \(email)"
         case .account(let email): return "no account \(email)"
         }
     }
@@ -225,6 +230,9 @@ enum Phrases {
     }
 
     // MARK: Lines mindbeat writes for people
+
+    /// The line `switch --zoom` posts into the chat.
+    static func zoomLine(link: String) -> String { "Let's continue on Zoom: \(link)" }
 
     /// The line a coach's `contact --via chat` posts when they give no note.
     static func waitingLine(coach: Person) -> String {

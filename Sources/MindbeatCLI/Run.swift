@@ -28,19 +28,27 @@ struct SignedIn {
 public func run(
     arguments: [String], environment: [String: String], stdin: Int32 = 0, stdout: Int32 = 1, stderr: Int32 = 2
 ) -> Int32 {
-    let diagnostics = Diagnostics(fd: stderr)
-    let zone = SystemZone()
     let clock: any Clock
     if let fixed = environment["MINDBEAT_NOW"] {
         do {
             clock = FixedClock(try TimeInput.parseRFC3339(fixed))
         } catch {
-            diagnostics.line("MINDBEAT_NOW \(Parser.shown(fixed)) \(error.problem)")
+            Diagnostics(fd: stderr).line("MINDBEAT_NOW \(Parser.shown(fixed)) \(error.problem)")
             return ExitStatus.usage.rawValue
         }
     } else {
         clock = SystemClock()
     }
+    return run(arguments: arguments, environment: environment, stdin: stdin, stdout: stdout, stderr: stderr, clock: clock)
+}
+
+/// `run` with the clock given: tests pass one that moves on every reading,
+/// to prove a command reads it once.
+func run(
+    arguments: [String], environment: [String: String], stdin: Int32, stdout: Int32, stderr: Int32, clock: any Clock
+) -> Int32 {
+    let diagnostics = Diagnostics(fd: stderr)
+    let zone = SystemZone()
     let context = Context(environment: environment, stdin: stdin, stdout: stdout, stderr: stderr, clock: clock, zone: zone)
     let now = context.now
     do {
@@ -61,7 +69,7 @@ public func run(
             case .signedIn(let body):
                 try body(try context.signIn(), parsed)
             case .prepared(let prepare):
-                let step = try prepare(context, parsed)
+                let step = try prepare(Input(context), parsed)
                 try step(try context.signIn())
             }
         }

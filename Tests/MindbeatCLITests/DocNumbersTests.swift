@@ -23,7 +23,8 @@ struct DocNumbersTests {
         ]),
         Fact(name: "the wait for a member", value: Policy.waitMinutes, patterns: [
             "wait(?:s|ed|ing)? (?:at least |for [A-Za-z]+ )?\(number) minutes",
-            "\(number)-minute-wait",
+            "\(number)-minute[- ]wait",
+            "\(number) min(?:utes?)? (?:wait|for the member)",
             "\(number) minutes from the later of",
         ]),
         Fact(name: "the contact before missed", value: Policy.contactAfterMinutes, patterns: [
@@ -95,6 +96,8 @@ struct DocNumbersTests {
         let wait = try #require(Self.facts.first { $0.name == "the wait for a member" })
         #expect(Self.stated(wait, in: "the coach waits 20 minutes before ending it") == [20])
         #expect(Self.stated(wait, in: "under the 15-minute-wait protocol") == [15])
+        #expect(Self.stated(wait, in: "after a 20-minute wait") == [20])
+        #expect(Self.stated(wait, in: "a 20 min wait") == [20])
         let notice = try #require(Self.facts.first { $0.name == "the shared-notes notice" })
         #expect(Self.stated(notice, in: Self.prose("emailed fifteen minutes after\nthe session ends")) == [15])
     }

@@ -59,3 +59,64 @@ struct NoticeMessageTests {
         #expect(reminder.contains("mindbeat attend 12"))
     }
 }
+
+/// The words of refusals and permissions, pinned: a rewording is a change a
+/// user notices, so it must be made on purpose.
+@Suite("Permission wording")
+struct PermissionWordingTests {
+    @Test func theSentencesPeopleSee() {
+        let cases: [(Forbidden, String)] = [
+            (.lineManager(.attend), "line managers see the attendance of their reports' sessions only; they cannot attend a session"),
+            (.lineManager(.readNotes), "line managers cannot read notes"),
+            (.lineManager(.schedule), "line managers cannot schedule sessions"),
+            (.lineManager(.seeStatus(session: 3)), "line managers see the attendance of their reports' sessions only (mindbeat sessions show 3)"),
+            (.coachOnly(session: 3, .end), "only the coach of session 3 can end the session"),
+            (.memberForThemselves(.schedule), "a member schedules sessions for themselves only"),
+            (.coachForThemselves(.schedule), "a coach schedules their own sessions only"),
+            (.coachForThemselves(.addAccounts), "a coach may add members for themselves only"),
+            (.needsAdmin(.addAccounts), "adding accounts needs the admin right (a coach may add members of their own)"),
+            (.needsAdmin(.grantAdmin), "only an admin can grant the admin right"),
+            (.needsAdmin(.listAccounts), "listing accounts needs the admin right"),
+            (.needsAdmin(.readOutbox), "the outbox needs the admin right"),
+            (.coachesOnly(.listMembers), "members is for coaches and line managers"),
+        ]
+        for (forbidden, words) in cases { #expect(Phrases.forbidden(forbidden) == words) }
+    }
+}
+
+/// One clock reading per command: with a clock that moves a minute and a
+/// second on every reading, what a command prints is what it stored.
+@Suite("One clock reading a command")
+struct OneClockReadingTests {
+    final class TickingClock: Clock, @unchecked Sendable {
+        var instant: Instant
+        init(_ instant: Instant) { self.instant = instant }
+        func now() -> Instant {
+            defer { instant = Instant(secondsSinceEpoch: instant.secondsSinceEpoch + 61) }
+            return instant
+        }
+    }
+
+    @Test func endPrintsTheInstantItStored() throws {
+        let directory = temporaryDirectory()
+        defer { removeTree(directory) }
+        let environment = ["MINDBEAT_DB": directory + "/m.db", "XDG_STATE_HOME": directory + "/state", "HOME": directory, "TZ": "UTC"]
+        func step(_ arguments: [String], at time: String, stdin: String = "", clock: (any Clock)? = nil) -> Captured {
+            let input = directory + "/in"
+            writeFile(input, Array(stdin.utf8))
+            return captureRun(arguments, environment: environment, stdinPath: input, clock: clock ?? FixedClock(at(time)))
+        }
+        #expect(step(["init", "--name", "Ann Coach", "--email", "ann@example.com", "--password-stdin"], at: "2026-12-01T08:00:00Z",
+                     stdin: "ann-password\n").status == 0)
+        #expect(step(["users", "add", "--role", "member", "--name", "Bo Member", "--email", "bo@example.com", "--password-stdin"],
+                     at: "2026-12-01T08:00:00Z", stdin: "bo-password\n").status == 0)
+        #expect(step(["sessions", "add", "--at", "2026-12-01T09:00:00Z", "--member", "bo@example.com"], at: "2026-12-01T08:00:00Z").status == 0)
+        #expect(step(["attend", "1"], at: "2026-12-01T08:59:30Z").status == 0)
+        let ticking = TickingClock(at("2026-12-01T09:10:00Z"))
+        let end = step(["end", "1", "--held"], at: "", clock: ticking)
+        #expect(end.status == 0, "\(end.stderr)")
+        #expect(end.stdout.contains("ended as held at 09:10 (counter 00:10:30)"), "\(end.stdout)")
+        let shown = step(["sessions", "show", "1", "--json"], at: "2026-12-01T12:00:00Z")
+        #expect(shown.stdout.contains("\"ended_at\": \"2026-12-01T09:10:00Z\""), "\(shown.stdout)")
+    }
+}

@@ -133,7 +133,9 @@ struct SourceCheckTests {
                      "SELECT ", "INSERT INTO", "UPDATE ", "DELETE FROM", "PRAGMA", "BEGIN "]
         var found: [String] = []
         for path in Self.swiftFiles(packageRoot + "/Sources") where !path.hasPrefix(backend) {
-            guard let source = readText(path) else { continue }
+            guard let text = readText(path) else { continue }
+            // Comments may explain what a backend does; code and strings may not do it.
+            let source = text.split(separator: "\n").filter { !$0.drop { $0 == " " }.hasPrefix("//") }.joined(separator: "\n")
             for word in words where source.contains(word) {
                 found.append("\(path.dropFirst(packageRoot.count + 1)): \(word)")
             }

@@ -40,3 +40,16 @@ func capture(_ arguments: [String], environment extra: [String: String] = [:]) -
     return Captured(status: status, stdout: readText(outPath) ?? "", stderr: readText(errPath) ?? "")
 }
 
+
+/// Runs the command line in this process with the given clock and standard
+/// input from a file; stdout and stderr captured.
+func captureRun(_ arguments: [String], environment: [String: String], stdinPath: String, clock: any Clock) -> Captured {
+    let directory = temporaryDirectory()
+    defer { removeTree(directory) }
+    let outFD = open(directory + "/out", O_RDWR | O_CREAT | O_TRUNC, 0o600)
+    let errFD = open(directory + "/err", O_RDWR | O_CREAT | O_TRUNC, 0o600)
+    let inFD = open(stdinPath, O_RDONLY)
+    defer { close(outFD); close(errFD); close(inFD) }
+    let status = run(arguments: arguments, environment: environment, stdin: inFD, stdout: outFD, stderr: errFD, clock: clock)
+    return Captured(status: status, stdout: readText(directory + "/out") ?? "", stderr: readText(directory + "/err") ?? "")
+}

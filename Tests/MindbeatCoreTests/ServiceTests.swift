@@ -417,3 +417,54 @@ struct AccountTests {
         #expect(account.phone == nil && account.zoom == "https://zoom.example/j/9")
     }
 }
+
+@Suite("Signing in")
+struct SignInTests {
+    @Test func aLoginRevokedAfterSigningInStopsTheCommandThere() throws {
+        let f = try Fixture()
+        let id = try f.schedule("2026-12-01T09:00:00Z")
+        let ann = try f.actor("ann")
+        // Another process logs Ann out (or changes her password) between her
+        // command's sign-in and its transaction.
+        _ = try f.mindbeat.logout(try f.actor("ann"))
+        let write = try f.expectUnchanged {
+            _ = try f.mindbeat.addNote(ann, place: .session(id), visibility: .private, body: "after the logout")
+        }
+        #expect(write == .loginExpired)
+        #expect(throws: MindbeatError.loginExpired) { try f.mindbeat.sessions(ann, scope: .all) }
+    }
+
+    @Test func aLoginThatExpiresAfterSigningInStopsTheCommandThere() throws {
+        let f = try Fixture()
+        let bo = try f.actor("bo")
+        f.clock.set("2026-12-31T08:00:00Z")
+        #expect(throws: MindbeatError.loginExpired) { try f.mindbeat.whoami(bo) }
+    }
+
+    @Test func aCoachCannotTellWhetherAnotherAccountExistsThroughCoachOrManager() throws {
+        let f = try Fixture()
+        // Di (a coach, no admin right) names other coaches and managers.
+        let existing = try f.expectUnchanged {
+            _ = try f.mindbeat.schedule(f.actor("di"), startsAt: at("2026-12-01T09:00:00Z"), memberEmail: "ed@example.com", coachEmail: "ann@example.com")
+        }
+        let unknown = try f.expectUnchanged {
+            _ = try f.mindbeat.schedule(f.actor("di"), startsAt: at("2026-12-01T09:00:00Z"), memberEmail: "ed@example.com", coachEmail: "nobody@example.com")
+        }
+        #expect(existing == unknown && existing == .forbidden(.coachForThemselves(.schedule)))
+        let addExisting = try f.expectUnchanged {
+            _ = try f.mindbeat.addAccount(f.actor("di"), NewAccount(role: .member, name: "X", email: "x@example.com", coachEmail: "ann@example.com"), passwordHash: "x")
+        }
+        let addUnknown = try f.expectUnchanged {
+            _ = try f.mindbeat.addAccount(f.actor("di"), NewAccount(role: .member, name: "X", email: "x@example.com", coachEmail: "nobody@example.com"), passwordHash: "x")
+        }
+        #expect(addExisting == addUnknown && addExisting == .forbidden(.coachForThemselves(.addAccounts)))
+        let notAManager = try f.expectUnchanged {
+            _ = try f.mindbeat.addAccount(f.actor("di"), NewAccount(role: .member, name: "X", email: "x@example.com", managerEmail: "bo@example.com"), passwordHash: "x")
+        }
+        let noManager = try f.expectUnchanged {
+            _ = try f.mindbeat.addAccount(f.actor("di"), NewAccount(role: .member, name: "X", email: "x@example.com", managerEmail: "nobody@example.com"), passwordHash: "x")
+        }
+        #expect(notAManager == .notFound(.manager("bo@example.com")) && noManager == .notFound(.manager("nobody@example.com")))
+        _ = try f.mindbeat.addAccount(f.actor("di"), NewAccount(role: .member, name: "X", email: "x@example.com", managerEmail: "cy@example.com"), passwordHash: "x")
+    }
+}

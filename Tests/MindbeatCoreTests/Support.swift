@@ -141,6 +141,10 @@ extension Mindbeat {
         try contact(actor, id: id, via: method, note: note.map { try ChatText($0) }) { "\($0.name) is waiting" }
     }
 
+    func switchChannel(_ actor: Actor, id: Int64, to channel: Channel) throws -> ChannelSwitch {
+        try switchChannel(actor, id: id, to: channel) { "Let's continue on Zoom: \($0)" }
+    }
+
     func sendChat(_ actor: Actor, id: Int64, text: String) throws {
         try sendChat(actor, id: id, text: ChatText(text))
     }

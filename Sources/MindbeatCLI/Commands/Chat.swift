@@ -19,7 +19,7 @@ extension Commands {
             ("mindbeat chat 12 'Your sound cut out, shall we switch to Zoom?'", "send a message"),
             ("mindbeat chat 12", "read the conversation"),
         ],
-        action: .prepared { context, arguments in
+        action: .prepared { input, arguments in
             let id = try arguments.required(.id)
             guard let argument = arguments[.text] else {
                 return { signedIn in try readChat(signedIn, id: id, json: arguments.has(.json)) }
@@ -28,7 +28,7 @@ extension Commands {
             var raw = argument
             let fromStdin = argument == "-"
             if fromStdin {
-                guard let input = try context.readStdin(limit: Policy.chatLimitBytes + 2) else {
+                guard let input = try input.readStdin(limit: Policy.chatLimitBytes + 2) else {
                     throw UsageError("TEXT is longer than \(Policy.chatLimitBytes) bytes")
                 }
                 raw = input

@@ -20,18 +20,18 @@ extension Commands {
             .flag(.shared, "the other party may read it (after the session ends)"),
             .flag(.private, "only you may read it"),
         ],
-        oneOf: [OneOf(["session", "member"], required: true), OneOf(Visibility.self, required: true)],
+        oneOf: [OneOf(Key.session, Key.member, required: true), OneOf(Visibility.self, required: true)],
         examples: [
             ("mindbeat notes add --session 12 --shared 'Goals for next time: …'", "a note Bo sees once the session ends"),
             ("mindbeat notes add --member bo@example.com --private", "a private note on Bo's profile, in your editor"),
             ("git log -1 --format=%B | mindbeat notes add --session 12 --private -", "a note from standard input"),
         ],
-        action: .prepared { context, arguments in
+        action: .prepared { input, arguments in
             let place: NotePlace = try arguments[.session].map(NotePlace.session) ?? .member(try arguments.required(.member))
             let visibility = try arguments.required(Visibility.self)
             switch arguments[.text] {
             case "-"?:
-                guard let text = try context.readStdin(limit: NoteBody.limit + 2) else {
+                guard let text = try input.readStdin(limit: NoteBody.limit + 2) else {
                     throw MindbeatError.badBody(.tooLarge(bytes: nil))
                 }
                 let body = try NoteBody(text, fromFile: true)
@@ -40,7 +40,7 @@ extension Commands {
                 let body = try NoteBody(text, fromFile: false)
                 return { signedIn in try saveNote(signedIn, place: place, visibility: visibility, body: body) }
             case nil:
-                guard context.stdinIsTerminal else {
+                guard input.stdinIsTerminal else {
                     throw UsageError("no TEXT and no terminal for an editor: give the note as TEXT, or - to read standard input")
                 }
                 return { signedIn in

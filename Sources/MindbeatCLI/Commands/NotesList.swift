@@ -15,7 +15,7 @@ extension Commands {
             .value(Key.member, "EMAIL", "only the notes about this member"),
             CommonOptions.json,
         ],
-        oneOf: [OneOf(["session", "member"], required: false)],
+        oneOf: [OneOf(Key.session, Key.member, required: false)],
         examples: [
             ("mindbeat notes list --member bo@example.com", "everything you have on Bo"),
             ("mindbeat notes list --session 12 --json", "one session's notes as JSON"),

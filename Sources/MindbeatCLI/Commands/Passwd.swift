@@ -7,8 +7,8 @@ extension Commands {
         discussion: "Sets a new password for your account and revokes every other login of it; this one stays.",
         options: [CommonOptions.passwordStdin],
         examples: [("mindbeat passwd", "asks for the new password twice")],
-        action: .prepared { context, arguments in
-            let password = try context.readPassword(
+        action: .prepared { input, arguments in
+            let password = try input.readPassword(
                 fromStdin: arguments.has(.passwordStdin), confirm: true, prompt: "New password: ")
             return { signedIn in
                 let hash = try Secrets.hashPassword(password)

@@ -21,7 +21,8 @@ extension Commands {
         examples: [("mindbeat switch 12 --zoom", "continue on Zoom")],
         action: .signedIn { signedIn, arguments in
             let channel = try arguments.required(Channel.self)
-            let result = try signedIn.mindbeat.switchChannel(signedIn.actor, id: try arguments.required(.id), to: channel)
+            let result = try signedIn.mindbeat.switchChannel(
+                signedIn.actor, id: try arguments.required(.id), to: channel, zoomLine: Phrases.zoomLine)
             let session = result.session
             let render = signedIn.render
             let detail = render.text(result.detail ?? "")

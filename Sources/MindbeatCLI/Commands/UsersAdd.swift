@@ -25,14 +25,14 @@ extension Commands {
             ("mindbeat users add --role member --name 'Bo Member' --email bo@example.com", "add a member of yours"),
             ("mindbeat users add --role manager --name 'Cy Lead' --email cy@example.com --password-stdin < pw", "add a line manager"),
         ],
-        action: .prepared { context, arguments in
+        action: .prepared { input, arguments in
             let email = try arguments.required(.email)
             let new = NewAccount(
                 role: try arguments.required(.role), name: try arguments.required(.name), email: email,
                 coachEmail: arguments[.coach], managerEmail: arguments[.manager],
                 phone: arguments[.phone].flatMap { $0.isEmpty ? nil : $0 },
                 zoom: arguments[.zoom].flatMap { $0.isEmpty ? nil : $0 }, isAdmin: arguments.has(.admin))
-            let password = try context.readPassword(
+            let password = try input.readPassword(
                 fromStdin: arguments.has(.passwordStdin), confirm: true, prompt: "Password for \(email): ")
             return { signedIn in
                 // Hashing happens before the write transaction opens.

@@ -27,6 +27,14 @@ public enum Values {
         return text
     }
 
+    /// Whether two email addresses are the same account's: compared
+    /// case-insensitively (ASCII), as the database compares them.
+    public static func sameEmail(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { lower($0) == lower($1) }
+    }
+
+    static func lower(_ byte: UInt8) -> UInt8 { (65...90).contains(byte) ? byte + 32 : byte }
+
     /// 1 to 200 characters after trimming, no control characters (Cc, U+0085,
     /// U+2028, U+2029).
     public static func name(_ text: String) throws(InvalidValue) -> String {

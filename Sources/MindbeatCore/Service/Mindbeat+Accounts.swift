@@ -117,18 +117,30 @@ extension Mindbeat {
                 guard let coachEmail = new.coachEmail ?? (me.role == .coach ? me.email : nil) else {
                     throw MindbeatError.incomplete(.memberNeedsCoach)
                 }
+                // Decided before the address is looked up, so that the answer
+                // does not tell a coach whether another account exists.
+                if !me.isAdmin && !Values.sameEmail(coachEmail, me.email) {
+                    throw MindbeatError.forbidden(.coachForThemselves(.addAccounts))
+                }
                 guard let coach = try tx.account(email: coachEmail) else {
                     throw MindbeatError.notFound(.account(coachEmail))
                 }
-                if !me.isAdmin && coach.id != me.id { throw MindbeatError.forbidden(.coachForThemselves(.addAccounts)) }
                 if coach.role != .coach { reasons.append(.notACoach(email: coach.email)) }
                 coachID = coach.id
                 if let managerEmail = new.managerEmail {
-                    guard let manager = try tx.account(email: managerEmail) else {
-                        throw MindbeatError.notFound(.account(managerEmail))
+                    let manager = try tx.account(email: managerEmail)
+                    if me.isAdmin {
+                        guard let manager else { throw MindbeatError.notFound(.account(managerEmail)) }
+                        if manager.role != .manager { reasons.append(.notAManager(email: manager.email)) }
+                        managerID = manager.id
+                    } else {
+                        // A coach learns no more than whether the address is a
+                        // line manager's: any other account is "no line manager".
+                        guard let manager, manager.role == .manager else {
+                            throw MindbeatError.notFound(.manager(managerEmail))
+                        }
+                        managerID = manager.id
                     }
-                    if manager.role != .manager { reasons.append(.notAManager(email: manager.email)) }
-                    managerID = manager.id
                 }
             } else if new.coachEmail != nil || new.managerEmail != nil {
                 throw MindbeatError.incomplete(.coachOrManagerOfNonMember)

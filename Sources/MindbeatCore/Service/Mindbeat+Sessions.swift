@@ -59,24 +59,26 @@ extension Mindbeat {
             let now = self.now
             let coach: Account
             let member: Account
-            switch me.role {
-            case .member:
-                if let memberEmail, try tx.account(email: memberEmail)?.id != me.id, !me.isAdmin {
-                    throw MindbeatError.forbidden(.memberForThemselves(.schedule))
-                }
+            let forThemselves = memberEmail.map { Values.sameEmail($0, me.email) } ?? true
+            if me.role == .member && forThemselves {
+                // A member schedules with their own coach.
                 member = me
                 guard let coachID = me.coachID, let own = try tx.account(id: coachID) else {
                     throw MindbeatError.internal("member \(me.email) has no coach")
                 }
                 coach = own
-            case .coach, .manager:
+            } else {
+                if me.role == .member && !me.isAdmin { throw MindbeatError.forbidden(.memberForThemselves(.schedule)) }
                 if me.role == .manager && !me.isAdmin { throw MindbeatError.forbidden(.lineManager(.schedule)) }
                 guard let memberEmail else { throw MindbeatError.incomplete(.memberNotNamed) }
                 if let coachEmail {
-                    guard let named = try tx.account(email: coachEmail) else {
-                        throw MindbeatError.notFound(.account(coachEmail))
+                    // Whether a coach may name another coach is decided before
+                    // the address is looked up: the answer must not tell them
+                    // whether it exists.
+                    if !me.isAdmin && !Values.sameEmail(coachEmail, me.email) {
+                        throw MindbeatError.forbidden(.coachForThemselves(.schedule))
                     }
-                    if named.id != me.id && !me.isAdmin { throw MindbeatError.forbidden(.coachForThemselves(.schedule)) }
+                    guard let named = try tx.account(email: coachEmail) else { throw MindbeatError.notFound(.coach(coachEmail)) }
                     coach = named
                 } else if me.role == .coach {
                     coach = me
@@ -88,7 +90,7 @@ extension Mindbeat {
                 // coach's member does not exist for them.
                 if me.isAdmin {
                     guard let found = try tx.account(email: memberEmail) else {
-                        throw MindbeatError.notFound(.account(memberEmail))
+                        throw MindbeatError.notFound(.memberAccount(memberEmail))
                     }
                     member = found
                 } else {
@@ -255,9 +257,9 @@ extension Mindbeat {
         }
     }
 
-    /// Moves the conversation to Zoom (posting the coach's link into the chat),
-    /// the phone, or back to the platform.
-    public func switchChannel(_ actor: Actor, id: Int64, to channel: Channel) throws -> ChannelSwitch {
+    /// Moves the conversation to Zoom (posting `zoomLine(link)`, the caller's
+    /// words, into the chat), the phone, or back to the platform.
+    public func switchChannel(_ actor: Actor, id: Int64, to channel: Channel, zoomLine: (String) -> String) throws -> ChannelSwitch {
         try write(actor) { tx, me in
             var session = try coachOf(id, for: me, doing: .switchChannel, tx)
             let decision = SessionProtocol.switchChannel(session, to: channel)
@@ -270,7 +272,7 @@ extension Mindbeat {
             case .zoom:
                 detail = session.coach.zoom
                 if previous != .zoom, let link = session.coach.zoom {
-                    try tx.insertChatMessage(sessionID: id, authorID: me.id, text: "Let's continue on Zoom: \(link)", at: now)
+                    try tx.insertChatMessage(sessionID: id, authorID: me.id, text: zoomLine(link), at: now)
                 }
             case .phone:
                 detail = session.member.phone

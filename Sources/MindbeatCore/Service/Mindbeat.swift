@@ -27,31 +27,33 @@ public final class Mindbeat {
 
     /// The account a credential belongs to, if it is known, live and unexpired.
     public func authenticate(_ credential: Credential) throws -> Actor {
-        try store.read { tx in
-            switch credential {
-            case .token(let token):
-                guard !token.isEmpty, let record = try tx.token(hash: Secrets.tokenHash(token)) else {
-                    throw MindbeatError.notLoggedIn
-                }
-                guard !record.revoked, now < record.expiresAt else { throw MindbeatError.loginExpired }
-                guard let account = try tx.account(id: record.accountID) else { throw MindbeatError.notLoggedIn }
-                return Actor(account: account, credential: credential)
+        try store.read { tx in Actor(account: try verify(credential, tx), credential: credential) }
+    }
+
+    /// The credential's account as it is in this transaction: every
+    /// transaction that acts for someone checks the credential again, so a
+    /// login revoked or expired after the command signed in stops it there.
+    func verify(_ credential: Credential, _ tx: any StoreReader) throws -> Account {
+        switch credential {
+        case .token(let token):
+            guard !token.isEmpty, let login = try tx.login(tokenHash: Secrets.tokenHash(token)) else {
+                throw MindbeatError.notLoggedIn
             }
+            guard !login.revoked, now < login.expiresAt else { throw MindbeatError.loginExpired }
+            return login.account
         }
     }
 
     /// Runs `body` for the actor inside one write transaction, with their
     /// account as it is now.
     func write<T>(_ actor: Actor, _ body: (any StoreWriter, Account) throws -> T) throws -> T {
-        try store.write { tx in
-            guard let account = try tx.account(id: actor.account.id) else { throw MindbeatError.notLoggedIn }
-            return try body(tx, account)
-        }
+        try store.write { tx in try body(tx, try verify(actor.credential, tx)) }
     }
 
-    /// Runs `body` for the actor inside one read transaction.
+    /// Runs `body` for the actor inside one read transaction, with their
+    /// account as it is now.
     func read<T>(_ actor: Actor, _ body: (any StoreReader, Account) throws -> T) throws -> T {
-        try store.read { tx in try body(tx, actor.account) }
+        try store.read { tx in try body(tx, try verify(actor.credential, tx)) }
     }
 }
 

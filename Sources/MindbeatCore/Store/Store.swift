@@ -16,14 +16,20 @@ public protocol Store: AnyObject {
     var location: String { get }
 
     /// Runs `body` in one read transaction: one consistent view of the data.
-    /// Throws `MindbeatError` only: whatever `body` throws of it, or the
-    /// backend's failure classified.
-    func read<T>(_ body: (any StoreReader) throws -> T) throws -> T
+    /// Whatever `body` throws that is not a `MindbeatError` is the backend's
+    /// failure, classified.
+    func read<T>(_ body: (any StoreReader) throws -> T) throws(MindbeatError) -> T
 
     /// Runs `body` in one write transaction that commits when `body` returns
     /// and rolls back when it throws, so a refused command writes nothing.
-    /// Throws `MindbeatError` only.
-    func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T
+    ///
+    /// Write transactions must be serializable: the service checks and then
+    /// writes (no overlap, feedback once, one unsent notice), and relies on no
+    /// other write coming between. SQLite gives that with `BEGIN IMMEDIATE`
+    /// (one writer at a time); another engine must give it too, retrying a
+    /// serialization failure itself, and report a wait past its timeout as
+    /// `.busy`.
+    func write<T>(_ body: (any StoreWriter) throws -> T) throws(MindbeatError) -> T
 }
 
 /// The queries of a transaction.
@@ -40,8 +46,10 @@ public protocol StoreReader {
     func accounts(coachedBy coachID: Int64) throws -> [Account]
     /// A line manager's reports, by name then email.
     func accounts(managedBy managerID: Int64) throws -> [Account]
-    /// The account a login token belongs to, its expiry and whether it was revoked.
-    func token(hash: [UInt8]) throws -> (accountID: Int64, expiresAt: Instant, revoked: Bool)?
+    /// The account a login token belongs to, the token's expiry and whether
+    /// it was revoked: one lookup, made in every transaction that acts for
+    /// someone.
+    func login(tokenHash: [UInt8]) throws -> (account: Account, expiresAt: Instant, revoked: Bool)?
 
     // Sessions
     func session(id: Int64) throws -> Session?

@@ -98,6 +98,12 @@ public enum Missing: Equatable, Sendable {
     case session(Int64)
     /// No member of the caller's with this email.
     case member(String)
+    /// No member account with this email (for an admin, who may name anyone's).
+    case memberAccount(String)
+    /// No coach with this email.
+    case coach(String)
+    /// No line manager with this email.
+    case manager(String)
     /// No account with this email.
     case account(String)
 }

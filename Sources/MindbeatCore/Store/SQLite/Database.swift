@@ -7,7 +7,7 @@ import Musl
 #endif
 
 /// A value as SQLite stores it.
-public enum SQLiteValue: Equatable, Sendable {
+enum SQLiteValue: Equatable, Sendable {
     case null
     case integer(Int64)
     case real(Double)
@@ -19,15 +19,15 @@ public enum SQLiteValue: Equatable, Sendable {
 ///
 /// It carries the extended result code and the SQL that failed, and never the
 /// values bound to it: a private note must not reach an error message.
-public struct DatabaseError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let extendedCode: Int32
-    public let message: String
-    public let sql: String?
+struct DatabaseError: Error, Equatable, Sendable, CustomStringConvertible {
+    let extendedCode: Int32
+    let message: String
+    let sql: String?
 
     /// The primary result code (the low byte of the extended one).
-    public var primaryCode: Int32 { extendedCode & 0xff }
+    var primaryCode: Int32 { extendedCode & 0xff }
 
-    public var description: String {
+    var description: String {
         var text = "SQLite error \(extendedCode): \(message)"
         if let sql { text += " (while running: \(sql))" }
         return text
@@ -35,19 +35,19 @@ public struct DatabaseError: Error, Equatable, Sendable, CustomStringConvertible
 }
 
 /// One connection to a SQLite database, closed when the value goes away.
-public final class Database {
+final class Database {
     /// SQLite's SQLITE_TRANSIENT, which the C header defines as a cast that Swift
     /// cannot import: bound text and blobs are copied by SQLite at once.
     static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     let handle: OpaquePointer
-    public let path: String
+    let path: String
     /// Prepared statements by their SQL, reused for the life of the connection
     /// (a command often runs the same query once per member or notice).
     private var cache: [String: Statement] = [:]
 
     /// Opens `path` read-write; `create` also creates the file when missing.
-    public init(path: String, create: Bool) throws {
+    init(path: String, create: Bool) throws {
         var db: OpaquePointer?
         var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         if create { flags |= SQLITE_OPEN_CREATE }
@@ -69,7 +69,7 @@ public final class Database {
     }
 
     /// How long a statement waits for a lock held by another process.
-    public func setBusyTimeout(milliseconds: Int32) {
+    func setBusyTimeout(milliseconds: Int32) {
         sqlite3_busy_timeout(handle, milliseconds)
     }
 
@@ -86,13 +86,13 @@ public final class Database {
 
     /// Runs one or more statements that take no arguments and return no rows
     /// the caller needs.
-    public func execute(_ sql: String) throws {
+    func execute(_ sql: String) throws {
         let rc = sqlite3_exec(handle, sql, nil, nil, nil)
         guard rc == SQLITE_OK else { throw error(rc, sql: sql) }
     }
 
     /// Prepares one statement.
-    public func prepare(_ sql: String) throws -> Statement {
+    func prepare(_ sql: String) throws -> Statement {
         try Statement(handle: handle, sql: sql)
     }
 
@@ -112,14 +112,14 @@ public final class Database {
     }
 
     /// Runs a statement with its arguments, returning nothing.
-    public func run(_ sql: String, _ arguments: [SQLiteValue] = []) throws {
+    func run(_ sql: String, _ arguments: [SQLiteValue] = []) throws {
         try withStatement(sql, arguments) { statement in
             while try statement.step() {}
         }
     }
 
     /// The rows a query returns.
-    public func rows(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> [Row] {
+    func rows(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> [Row] {
         try withStatement(sql, arguments) { statement in
             var result: [Row] = []
             while try statement.step() { result.append(statement.row()) }
@@ -128,29 +128,29 @@ public final class Database {
     }
 
     /// The first row a query returns, if any.
-    public func row(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> Row? {
+    func row(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> Row? {
         try withStatement(sql, arguments) { statement in
             try statement.step() ? statement.row() : nil
         }
     }
 
     /// The first column of the first row, as an integer.
-    public func integer(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> Int64? {
+    func integer(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> Int64? {
         try row(sql, arguments)?.integer(0)
     }
 
-    public var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-    public var changes: Int { Int(sqlite3_changes(handle)) }
-    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+    var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    var changes: Int { Int(sqlite3_changes(handle)) }
+    var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction: it commits when `body`
     /// returns and rolls back when it throws, so a refused command writes nothing.
-    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
         try transaction("BEGIN IMMEDIATE", body)
     }
 
     /// Runs `body` in a deferred (read) transaction, for one consistent view.
-    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         try transaction("BEGIN DEFERRED", body)
     }
 
@@ -168,10 +168,10 @@ public final class Database {
 }
 
 /// A row of a query's result, copied out of SQLite.
-public struct Row: Sendable {
-    public let values: [SQLiteValue]
+struct Row: Sendable {
+    let values: [SQLiteValue]
 
-    public func integer(_ column: Int) -> Int64? {
+    func integer(_ column: Int) -> Int64? {
         guard column < values.count else { return nil }
         switch values[column] {
         case .integer(let value): return value
@@ -180,7 +180,7 @@ public struct Row: Sendable {
         }
     }
 
-    public func text(_ column: Int) -> String? {
+    func text(_ column: Int) -> String? {
         guard column < values.count else { return nil }
         switch values[column] {
         case .text(let value): return value
@@ -189,7 +189,7 @@ public struct Row: Sendable {
         }
     }
 
-    public func blob(_ column: Int) -> [UInt8]? {
+    func blob(_ column: Int) -> [UInt8]? {
         guard column < values.count else { return nil }
         switch values[column] {
         case .blob(let value): return value
@@ -198,16 +198,16 @@ public struct Row: Sendable {
         }
     }
 
-    public func bool(_ column: Int) -> Bool { (integer(column) ?? 0) != 0 }
+    func bool(_ column: Int) -> Bool { (integer(column) ?? 0) != 0 }
 }
 
 /// A prepared statement, finalized when the value goes away. It holds its
 /// connection's raw handle, not the `Database`, so that the connection's cache
 /// of statements forms no cycle.
-public final class Statement {
+final class Statement {
     let connection: OpaquePointer
     let handle: OpaquePointer
-    public let sql: String
+    let sql: String
 
     init(handle connection: OpaquePointer, sql: String) throws {
         var statement: OpaquePointer?
@@ -221,7 +221,7 @@ public final class Statement {
     }
 
     /// Ends a run of the statement, keeping it prepared.
-    public func reset() {
+    func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
     }
@@ -230,7 +230,7 @@ public final class Statement {
         sqlite3_finalize(handle)
     }
 
-    public func bind(_ arguments: [SQLiteValue]) throws {
+    func bind(_ arguments: [SQLiteValue]) throws {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         for (offset, value) in arguments.enumerated() {
@@ -255,7 +255,7 @@ public final class Statement {
     }
 
     /// Advances to the next row: true while there is one.
-    public func step() throws -> Bool {
+    func step() throws -> Bool {
         let rc = sqlite3_step(handle)
         switch rc {
         case SQLITE_ROW: return true
@@ -264,7 +264,7 @@ public final class Statement {
         }
     }
 
-    public func row() -> Row {
+    func row() -> Row {
         let count = sqlite3_column_count(handle)
         var values: [SQLiteValue] = []
         values.reserveCapacity(Int(count))
@@ -299,7 +299,7 @@ public final class Statement {
 }
 
 extension SQLiteValue {
-    public init(_ value: Int64?) { self = value.map { .integer($0) } ?? .null }
-    public init(_ value: String?) { self = value.map { .text($0) } ?? .null }
-    public init(_ value: Bool) { self = .integer(value ? 1 : 0) }
+    init(_ value: Int64?) { self = value.map { .integer($0) } ?? .null }
+    init(_ value: String?) { self = value.map { .text($0) } ?? .null }
+    init(_ value: Bool) { self = .integer(value ? 1 : 0) }
 }

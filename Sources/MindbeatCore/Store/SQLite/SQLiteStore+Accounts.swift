@@ -11,22 +11,22 @@ extension SQLiteTransaction {
             phone: row.text(5), zoom: row.text(6), coachID: row.integer(7), managerID: row.integer(8))
     }
 
-    public func accountCount() throws -> Int64 {
+    func accountCount() throws -> Int64 {
         try db.integer("SELECT count(*) FROM accounts") ?? 0
     }
 
-    public func account(id: Int64) throws -> Account? {
+    func account(id: Int64) throws -> Account? {
         try db.row("SELECT \(SQLiteTransaction.accountColumns) FROM accounts WHERE id = ?", [.integer(id)])
             .flatMap(SQLiteTransaction.account(from:))
     }
 
     /// The account with this email, compared case-insensitively.
-    public func account(email: String) throws -> Account? {
+    func account(email: String) throws -> Account? {
         try db.row("SELECT \(SQLiteTransaction.accountColumns) FROM accounts WHERE email = ?", [.text(email)])
             .flatMap(SQLiteTransaction.account(from:))
     }
 
-    public func passwordHash(email: String) throws -> (accountID: Int64, hash: String)? {
+    func passwordHash(email: String) throws -> (accountID: Int64, hash: String)? {
         guard let row = try db.row("SELECT id, password_hash FROM accounts WHERE email = ?", [.text(email)]),
               let id = row.integer(0), let hash = row.text(1)
         else { return nil }
@@ -34,7 +34,7 @@ extension SQLiteTransaction {
     }
 
     /// Accounts, optionally of one role, by name then email.
-    public func accounts(role: Role?) throws -> [Account] {
+    func accounts(role: Role?) throws -> [Account] {
         var sql = "SELECT \(SQLiteTransaction.accountColumns) FROM accounts"
         var arguments: [SQLiteValue] = []
         if let role {
@@ -46,21 +46,21 @@ extension SQLiteTransaction {
     }
 
     /// A coach's members, or a manager's reports.
-    public func accounts(coachedBy coachID: Int64) throws -> [Account] {
+    func accounts(coachedBy coachID: Int64) throws -> [Account] {
         try db.rows(
             "SELECT \(SQLiteTransaction.accountColumns) FROM accounts WHERE coach_id = ? ORDER BY name COLLATE NOCASE, email COLLATE NOCASE",
             [.integer(coachID)]
         ).compactMap(SQLiteTransaction.account(from:))
     }
 
-    public func accounts(managedBy managerID: Int64) throws -> [Account] {
+    func accounts(managedBy managerID: Int64) throws -> [Account] {
         try db.rows(
             "SELECT \(SQLiteTransaction.accountColumns) FROM accounts WHERE manager_id = ? ORDER BY name COLLATE NOCASE, email COLLATE NOCASE",
             [.integer(managerID)]
         ).compactMap(SQLiteTransaction.account(from:))
     }
 
-    public func insertAccount(_ account: NewAccountRecord, at now: Instant) throws -> Int64 {
+    func insertAccount(_ account: NewAccountRecord, at now: Instant) throws -> Int64 {
         try db.run(
             """
             INSERT INTO accounts (email, name, role, admin, password_hash, phone, zoom, coach_id, manager_id, created_at)
@@ -73,7 +73,7 @@ extension SQLiteTransaction {
         return db.lastInsertedRowID
     }
 
-    public func updateProfile(accountID: Int64, phone: String??, zoom: String??) throws {
+    func updateProfile(accountID: Int64, phone: String??, zoom: String??) throws {
         if let phone {
             try db.run("UPDATE accounts SET phone = ? WHERE id = ?", [SQLiteValue(phone), .integer(accountID)])
         }
@@ -82,36 +82,38 @@ extension SQLiteTransaction {
         }
     }
 
-    public func updatePassword(accountID: Int64, hash: String) throws {
+    func updatePassword(accountID: Int64, hash: String) throws {
         try db.run("UPDATE accounts SET password_hash = ? WHERE id = ?", [.text(hash), .integer(accountID)])
     }
 
     // MARK: Login tokens
 
-    public func insertToken(hash: [UInt8], accountID: Int64, at now: Instant, expiresAt: Instant) throws {
+    func insertToken(hash: [UInt8], accountID: Int64, at now: Instant, expiresAt: Instant) throws {
         try db.run(
             "INSERT INTO login_tokens (hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
             [.blob(hash), .integer(accountID), .integer(now.secondsSinceEpoch), .integer(expiresAt.secondsSinceEpoch)])
     }
 
-    /// The account a token belongs to with its expiry and revocation, if the
-    /// token is known.
-    public func token(hash: [UInt8]) throws -> (accountID: Int64, expiresAt: Instant, revoked: Bool)? {
+    func login(tokenHash: [UInt8]) throws -> (account: Account, expiresAt: Instant, revoked: Bool)? {
         guard let row = try db.row(
-            "SELECT account_id, expires_at, revoked_at FROM login_tokens WHERE hash = ?", [.blob(hash)]),
-            let accountID = row.integer(0), let expires = row.integer(1)
+            """
+            SELECT a.id, a.email, a.name, a.role, a.admin, a.phone, a.zoom, a.coach_id, a.manager_id,
+                   t.expires_at, t.revoked_at
+            FROM login_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.hash = ?
+            """, [.blob(tokenHash)]),
+            let account = SQLiteTransaction.account(from: row), let expires = row.integer(9)
         else { return nil }
-        return (accountID, Instant(secondsSinceEpoch: expires), row.integer(2) != nil)
+        return (account, Instant(secondsSinceEpoch: expires), row.integer(10) != nil)
     }
 
-    public func revokeToken(hash: [UInt8], at now: Instant) throws {
+    func revokeToken(hash: [UInt8], at now: Instant) throws {
         try db.run(
             "UPDATE login_tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL",
             [.integer(now.secondsSinceEpoch), .blob(hash)])
     }
 
     /// Revokes every live token of an account but one.
-    public func revokeTokens(accountID: Int64, except keep: [UInt8]?, at now: Instant) throws {
+    func revokeTokens(accountID: Int64, except keep: [UInt8]?, at now: Instant) throws {
         try db.run(
             "UPDATE login_tokens SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL AND hash IS NOT ?",
             [.integer(now.secondsSinceEpoch), .integer(accountID), keep.map { .blob($0) } ?? .null])

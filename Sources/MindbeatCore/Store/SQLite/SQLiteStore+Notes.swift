@@ -21,7 +21,7 @@ extension SQLiteTransaction {
             sessionID: row.integer(1), visibility: visibility, body: body, createdAt: Instant(secondsSinceEpoch: created))
     }
 
-    public func insertNote(
+    func insertNote(
         authorID: Int64, memberID: Int64, sessionID: Int64?, visibility: Visibility, body: String, at now: Instant
     ) throws -> Int64 {
         try db.run(
@@ -39,7 +39,7 @@ extension SQLiteTransaction {
     /// Notes that may concern `readerID`: written by them, about them, or on a
     /// session they are a party to; optionally about one member or on one
     /// session. Oldest first.
-    public func candidateNotes(for readerID: Int64, memberID: Int64? = nil, sessionID: Int64? = nil) throws -> [Note] {
+    func candidateNotes(for readerID: Int64, memberID: Int64? = nil, sessionID: Int64? = nil) throws -> [Note] {
         var sql = SQLiteTransaction.noteSelect + """
              WHERE n.id IN (
                 SELECT id FROM notes WHERE author_id = ?1
@@ -61,20 +61,9 @@ extension SQLiteTransaction {
     }
 
     /// Whether `authorID` wrote a shared note on a session, for notices.
-    public func hasSharedNotes(sessionID: Int64, authorID: Int64) throws -> Bool {
+    func hasSharedNotes(sessionID: Int64, authorID: Int64) throws -> Bool {
         try db.integer(
             "SELECT EXISTS (SELECT 1 FROM notes WHERE session_id = ? AND author_id = ? AND visibility = 'shared')",
             [.integer(sessionID), .integer(authorID)]) == 1
-    }
-}
-
-extension SQLiteTransaction {
-    /// Whether a notice of this kind for this session still waits to be sent.
-    public func hasUnsentNotice(recipientID: Int64, sessionID: Int64, kind: NoticeKind) throws -> Bool {
-        try db.integer(
-            """
-            SELECT EXISTS (SELECT 1 FROM notices WHERE recipient_id = ? AND session_id = ? AND kind = ?
-                           AND status IN ('pending', 'failed'))
-            """, [.integer(recipientID), .integer(sessionID), .text(kind.rawValue)]) == 1
     }
 }

@@ -40,14 +40,14 @@ extension SQLiteTransaction {
             endedAt: instant(7), contactAttempts: Int(row.integer(20) ?? 0), lastContactAt: instant(21))
     }
 
-    public func session(id: Int64) throws -> Session? {
+    func session(id: Int64) throws -> Session? {
         try db.row(SQLiteTransaction.sessionSelect + " WHERE s.id = ?", [.integer(id)]).flatMap(SQLiteTransaction.session(from:))
     }
 
     /// The sessions `accountID` takes part in or, as line manager, oversees,
     /// in the scope and window asked for: upcoming oldest first, past newest
     /// first, all oldest first.
-    public func sessions(
+    func sessions(
         visibleTo accountID: Int64, scope: SessionScope, memberID: Int64? = nil,
         from: Instant? = nil, to: Instant? = nil
     ) throws -> [Session] {
@@ -89,7 +89,7 @@ extension SQLiteTransaction {
     }
 
     /// A coach's or member's not-ended sessions that overlap [start, end).
-    public func overlappingSessions(coachID: Int64, memberID: Int64, start: Instant, end: Instant) throws -> [Session] {
+    func overlappingSessions(coachID: Int64, memberID: Int64, start: Instant, end: Instant) throws -> [Session] {
         // Sessions last at most a day, so only those starting in the day before
         // `end` can reach into the window: the index bounds the search.
         let earliest = start.secondsSinceEpoch - 1440 * 60
@@ -107,7 +107,7 @@ extension SQLiteTransaction {
         ]).compactMap(SQLiteTransaction.session(from:))
     }
 
-    public func insertSession(_ new: NewSession, at now: Instant) throws -> Int64 {
+    func insertSession(_ new: NewSession, at now: Instant) throws -> Int64 {
         try db.run(
             "INSERT INTO sessions (coach_id, member_id, starts_at, duration_minutes, created_at) VALUES (?, ?, ?, ?, ?)",
             [.integer(new.coachID), .integer(new.memberID), .integer(new.startsAt.secondsSinceEpoch),
@@ -116,7 +116,7 @@ extension SQLiteTransaction {
     }
 
     /// Writes the protocol state of a session back.
-    public func updateSessionState(_ session: Session) throws {
+    func updateSessionState(_ session: Session) throws {
         try db.run(
             """
             UPDATE sessions SET status = ?, channel = ?, coach_joined_at = ?, member_joined_at = ?, ended_at = ?
@@ -128,7 +128,7 @@ extension SQLiteTransaction {
     }
 
     /// Counts of held and missed sessions of a member.
-    public func attendanceCounts(memberID: Int64) throws -> (held: Int64, missed: Int64) {
+    func attendanceCounts(memberID: Int64) throws -> (held: Int64, missed: Int64) {
         let row = try db.row(
             """
             SELECT coalesce(sum(status = 'held'), 0), coalesce(sum(status = 'missed'), 0)
@@ -138,7 +138,7 @@ extension SQLiteTransaction {
     }
 
     /// A member's next session that has not ended.
-    public func nextSession(memberID: Int64) throws -> Session? {
+    func nextSession(memberID: Int64) throws -> Session? {
         try db.row(
             SQLiteTransaction.sessionSelect + """
                  WHERE s.member_id = ? AND s.status IN \(SQLiteTransaction.openStatuses)
@@ -149,13 +149,13 @@ extension SQLiteTransaction {
 
     // MARK: Chat and contact attempts
 
-    public func insertChatMessage(sessionID: Int64, authorID: Int64, text: String, at now: Instant) throws {
+    func insertChatMessage(sessionID: Int64, authorID: Int64, text: String, at now: Instant) throws {
         try db.run(
             "INSERT INTO chat_messages (session_id, author_id, text, at) VALUES (?, ?, ?, ?)",
             [.integer(sessionID), .integer(authorID), .text(text), .integer(now.secondsSinceEpoch)])
     }
 
-    public func chatMessages(sessionID: Int64) throws -> [ChatMessage] {
+    func chatMessages(sessionID: Int64) throws -> [ChatMessage] {
         try db.rows(
             """
             SELECT c.at, a.email, a.name, c.text FROM chat_messages c JOIN accounts a ON a.id = c.author_id
@@ -169,13 +169,13 @@ extension SQLiteTransaction {
         }
     }
 
-    public func insertContactAttempt(sessionID: Int64, via: ContactMethod, note: String?, at now: Instant) throws {
+    func insertContactAttempt(sessionID: Int64, via: ContactMethod, note: String?, at now: Instant) throws {
         try db.run(
             "INSERT INTO contact_attempts (session_id, via, note, at) VALUES (?, ?, ?, ?)",
             [.integer(sessionID), .text(via.rawValue), SQLiteValue(note), .integer(now.secondsSinceEpoch)])
     }
 
-    public func contactAttempts(sessionID: Int64) throws -> [ContactAttempt] {
+    func contactAttempts(sessionID: Int64) throws -> [ContactAttempt] {
         try db.rows(
             "SELECT at, via, note FROM contact_attempts WHERE session_id = ? ORDER BY at, id", [.integer(sessionID)]
         ).compactMap { row in
@@ -183,14 +183,4 @@ extension SQLiteTransaction {
             return ContactAttempt(at: Instant(secondsSinceEpoch: at), via: via, note: row.text(2))
         }
     }
-
-    // MARK: Notices
-
-    public func queueNotice(recipientID: Int64, sessionID: Int64?, kind: NoticeKind, dueAt: Instant, at now: Instant) throws {
-        try db.run(
-            "INSERT INTO notices (recipient_id, session_id, kind, due_at, created_at) VALUES (?, ?, ?, ?, ?)",
-            [.integer(recipientID), SQLiteValue(sessionID), .text(kind.rawValue), .integer(dueAt.secondsSinceEpoch),
-             .integer(now.secondsSinceEpoch)])
-    }
 }
-

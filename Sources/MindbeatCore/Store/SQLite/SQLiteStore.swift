@@ -21,7 +21,7 @@ final class SQLiteStore: Store {
         self.installID = installID
     }
 
-    func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
+    func read<T>(_ body: (any StoreReader) throws -> T) throws(MindbeatError) -> T {
         do {
             return try database.read { db in try body(SQLiteTransaction(db: db)) }
         } catch {
@@ -29,7 +29,7 @@ final class SQLiteStore: Store {
         }
     }
 
-    func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
+    func write<T>(_ body: (any StoreWriter) throws -> T) throws(MindbeatError) -> T {
         do {
             return try database.write { db in try body(SQLiteTransaction(db: db)) }
         } catch {

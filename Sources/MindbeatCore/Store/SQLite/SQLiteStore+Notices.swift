@@ -1,0 +1,79 @@
+/// The SQL of the outbox: notices queued, claimed and delivered.
+extension SQLiteTransaction {
+    func queueNotice(recipientID: Int64, sessionID: Int64?, kind: NoticeKind, dueAt: Instant, at now: Instant) throws {
+        try db.run(
+            "INSERT INTO notices (recipient_id, session_id, kind, due_at, created_at) VALUES (?, ?, ?, ?, ?)",
+            [.integer(recipientID), SQLiteValue(sessionID), .text(kind.rawValue), .integer(dueAt.secondsSinceEpoch),
+             .integer(now.secondsSinceEpoch)])
+    }
+
+    /// Whether a notice of this kind for this session still waits to be sent.
+    func hasUnsentNotice(recipientID: Int64, sessionID: Int64, kind: NoticeKind) throws -> Bool {
+        try db.integer(
+            """
+            SELECT EXISTS (SELECT 1 FROM notices WHERE recipient_id = ? AND session_id = ? AND kind = ?
+                           AND status IN ('pending', 'failed'))
+            """, [.integer(recipientID), .integer(sessionID), .text(kind.rawValue)]) == 1
+    }
+
+    static let noticeSelect = """
+        SELECT n.id, n.kind, n.due_at, n.status, n.attempts, n.sent_at, n.last_error, n.session_id,
+               r.id, r.email, r.name
+        FROM notices n JOIN accounts r ON r.id = n.recipient_id
+        """
+
+    static func notice(from row: Row) -> Notice? {
+        guard let id = row.integer(0), let kind = row.text(1).flatMap(NoticeKind.init(rawValue:)), let due = row.integer(2),
+              let status = row.text(3).flatMap(NoticeStatus.init(rawValue:)), let attempts = row.integer(4),
+              let recipientID = row.integer(8), let email = row.text(9), let name = row.text(10)
+        else { return nil }
+        return Notice(
+            id: id, recipient: Person(id: recipientID, email: email, name: name), sessionID: row.integer(7), kind: kind,
+            dueAt: Instant(secondsSinceEpoch: due), status: status, attempts: attempts,
+            sentAt: row.integer(5).map { Instant(secondsSinceEpoch: $0) }, lastError: row.text(6))
+    }
+
+    func notices() throws -> [Notice] {
+        try db.rows(SQLiteTransaction.noticeSelect + " ORDER BY n.id").compactMap(SQLiteTransaction.notice(from:))
+    }
+
+    /// Marks every due, unsent notice that no live run holds as claimed by
+    /// `claim`, and returns them. A claim older than `staleBefore` is taken
+    /// over: its sender died.
+    func claimDueNotices(now: Instant, staleBefore: Instant, claim: String) throws -> [Notice] {
+        let due = try db.rows(
+            SQLiteTransaction.noticeSelect + """
+                 WHERE n.status IN ('pending', 'failed') AND n.due_at <= ?1
+                  AND (n.claimed_at IS NULL OR n.claimed_at <= ?2)
+                ORDER BY n.due_at, n.id
+                """, [.integer(now.secondsSinceEpoch), .integer(staleBefore.secondsSinceEpoch)]
+        ).compactMap(SQLiteTransaction.notice(from:))
+        for notice in due {
+            try db.run("UPDATE notices SET claimed_at = ?, claim = ? WHERE id = ?",
+                             [.integer(now.secondsSinceEpoch), .text(claim), .integer(notice.id)])
+        }
+        return due
+    }
+
+    /// Records a delivery attempt, if the claim is still this run's, and
+    /// renews the run's claims on the notices it has yet to deliver: a live
+    /// run's claims never reach the lease that hands them to another run.
+    func recordDelivery(noticeID: Int64, claim: String, error: String?, at now: Instant) throws {
+        try db.run("UPDATE notices SET claimed_at = ? WHERE claim = ? AND id != ?",
+                         [.integer(now.secondsSinceEpoch), .text(claim), .integer(noticeID)])
+        if let error {
+            try db.run(
+                """
+                UPDATE notices SET status = 'failed', attempts = attempts + 1, last_error = ?, claimed_at = NULL, claim = NULL
+                WHERE id = ? AND claim = ?
+                """, [.text(error), .integer(noticeID), .text(claim)])
+        } else {
+            try db.run(
+                """
+                UPDATE notices SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL,
+                       claimed_at = NULL, claim = NULL
+                WHERE id = ? AND claim = ?
+                """, [.integer(now.secondsSinceEpoch), .integer(noticeID), .text(claim)])
+        }
+    }
+}
