@@ -45,7 +45,7 @@ build: deps
 # (the dynamic loader's relocations of libstdc++, libsqlite3 and libsodium
 # were half of every command's instructions). SQLite and libsodium are the
 # system's own, from the static archives of libsqlite3-dev and libsodium-dev.
-RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -static-executable
+RELEASE_FLAGS := -c release --product mindbeat --static-swift-stdlib -Xswiftc -static-executable
 
 release: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
