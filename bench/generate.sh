@@ -2,7 +2,9 @@
 # Makes a benchmark database with N sessions: Ann (the logged-in coach, id 1)
 # has 1,000 of them — 989 held, one in progress, ten upcoming — and the rest
 # belong to other coaches, 1,000 each, so that every lookup must use an index
-# to stay as fast at 1,000,000 sessions as at 1,000.
+# to stay as fast at 1,000,000 sessions as at 1,000. Every coach has written
+# ten notes, one on a recent session of each of their members, alternately
+# shared and private.
 # usage: bench/generate.sh MINDBEAT_BINARY DIRECTORY SESSIONS
 set -euo pipefail
 bin=$1 dir=$2 total=$3
@@ -34,6 +36,14 @@ SELECT i / 1000 + 1,
        CASE WHEN i % 1000 < 989 THEN $now + ((i % 1000) - 989) * 3600 END,
        CASE WHEN i % 1000 < 989 THEN $now + ((i % 1000) - 989) * 3600 + 3000 END,
        0
+FROM n;
+-- Ten notes for every coach, on sessions 981 … 990 of their 1,000.
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ($others + 1) * 10 - 1)
+INSERT INTO notes (author_id, member_id, session_id, visibility, body, created_at)
+SELECT i / 10 + 1, $others + 2 + i, (i / 10) * 1000 + 981 + (i % 10),
+       CASE WHEN i % 2 = 0 THEN 'shared' ELSE 'private' END,
+       'Benchmark note ' || i || ': goals reviewed, next steps agreed.',
+       $now - (10 - (i % 10)) * 86400
 FROM n;
 -- Ann's session 990 is in progress: she joined ten minutes ago.
 UPDATE sessions SET starts_at = $now - 600, status = 'in_progress', coach_joined_at = $now - 600 WHERE id = 990;

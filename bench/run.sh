@@ -1,90 +1,381 @@
 #!/usr/bin/env bash
-# Times mindbeat against the sqlite3 CLI running the same SQL on the same file,
-# on databases of 1,000 and 1,000,000 sessions, and writes bench/RESULTS.md.
-# usage: bench/run.sh MINDBEAT_BINARY   (make bench builds the release binary first)
+# Times mindbeat against the floor — bench/floor.c, a static C program that
+# runs the same statements on the same file — and against the sqlite3 CLI, on
+# databases of 1,000 and 1,000,000 sessions; counts every command's
+# instructions with callgrind; writes bench/RESULTS.md.
+# usage: bench/run.sh MINDBEAT_BINARY FLOOR_BINARY   (make bench builds both first)
+# BENCH_RUNS (default 200) sets hyperfine's runs, BENCH_SIZES (default
+# "1000 1000000") the database sizes, BENCH_DIR the work directory (default: a
+# new temporary one). Exits 2 when a command's instruction count grew by more
+# than 5% over the previous bench/RESULTS.md (BENCH_ALLOW_REGRESSION=1: exit 0),
+# 1 when the floor no longer runs mindbeat's statements.
 set -euo pipefail
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+[ $# -eq 2 ] || { echo "usage: bench/run.sh MINDBEAT_BINARY FLOOR_BINARY" >&2; exit 64; }
 here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+floor=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 work=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$work"
-runs=${BENCH_RUNS:-200}
-command -v hyperfine >/dev/null || { echo "bench needs hyperfine: apt-get install -y hyperfine"; exit 1; }
-command -v sqlite3 >/dev/null || { echo "bench needs sqlite3: apt-get install -y sqlite3"; exit 1; }
-
-# The statements mindbeat runs for each command (Store.sessionSelect and the
-# scoping of Store.sessions), with the ids inlined.
-select="SELECT s.id, s.starts_at, s.duration_minutes, s.status, s.channel, s.coach_joined_at, s.member_joined_at, s.ended_at, c.id, c.email, c.name, c.phone, c.zoom, c.manager_id, m.id, m.email, m.name, m.phone, m.zoom, m.manager_id, (SELECT count(*) FROM contact_attempts a WHERE a.session_id = s.id), (SELECT max(at) FROM contact_attempts a WHERE a.session_id = s.id) FROM sessions s JOIN accounts c ON c.id = s.coach_id JOIN accounts m ON m.id = s.member_id"
-list_sql="$select WHERE s.id IN (SELECT id FROM sessions WHERE coach_id = 1 UNION ALL SELECT id FROM sessions WHERE member_id = 1 UNION ALL SELECT sessions.id FROM sessions JOIN accounts r ON r.id = sessions.member_id WHERE r.manager_id = 1) AND s.status IN ('scheduled', 'in_progress') ORDER BY s.starts_at, s.id"
-show_sql="$select WHERE s.id = 990"
-insert_sql="INSERT INTO chat_messages (session_id, author_id, text, at) VALUES (990, 1, 'benchmark message', 1796112000)"
-
-results="$work/results.tsv"
-: > "$results"
-for size in 1000 1000000; do
-  db_dir="$work/db-$size"
-  "$here/generate.sh" "$bin" "$db_dir" "$size"
-  db="$db_dir/mindbeat.db"
-  export MINDBEAT_DB="$db" XDG_STATE_HOME="$db_dir/state" HOME="$db_dir" MINDBEAT_NOW=2026-12-01T08:00:00Z
-  while IFS='|' read -r name ours theirs; do
-    json="$work/$name-$size.json"
-    hyperfine -N --warmup 20 --runs "$runs" --export-json "$json" "$ours" "$theirs" >/dev/null
-    # Peak resident memory of one run of mindbeat's command, in KiB.
-    peak=$(python3 -c '
-import resource, subprocess, shlex, sys
-subprocess.run(shlex.split(sys.argv[1]), stdout=subprocess.DEVNULL, check=True)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$ours")
-    # Instructions of one run, which unlike time repeat exactly.
-    instructions=0
-    if command -v valgrind >/dev/null; then
-      instructions=$(cd "$work" && eval valgrind --tool=callgrind --callgrind-out-file=/dev/null "$ours" 2>&1 >/dev/null \
-        | sed -n 's/.*refs: *//p' | tr -d ,)
-    fi
-    python3 - "$json" "$name" "$size" "$peak" "$instructions" >> "$results" <<'PY'
-import json, sys
-path, name, size, peak, instructions = sys.argv[1:]
-data = json.load(open(path))["results"]
-ours, theirs = data[0]["median"] * 1000, data[1]["median"] * 1000
-print(f"{name}\t{size}\t{ours:.2f}\t{theirs:.2f}\t{ours / theirs:.2f}\t{peak}\t{instructions or 0}\t{data[0]['command']}\t{data[1]['command']}")
-PY
-  done <<CASES
-sessions-list|$bin sessions list|sqlite3 $db "$list_sql"
-status|$bin status 990|sqlite3 $db "$show_sql"
-sessions-show|$bin sessions show 990|sqlite3 $db "$show_sql"
-chat-write|$bin chat 990 'benchmark message'|sqlite3 $db "$insert_sql"
-CASES
+for tool in hyperfine sqlite3 valgrind python3; do
+  command -v $tool >/dev/null || { echo "bench needs $tool (apt-get install -y hyperfine sqlite3 valgrind)" >&2; exit 1; }
 done
 
-python3 - "$results" "$runs" > "$here/RESULTS.md" <<'PY'
-import sys, platform, subprocess, datetime
-rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
-runs = sys.argv[2]
+# Every run is of a copy of each binary written in one write(), as the
+# Makefile's release link now writes .build/release/mindbeat (the floor's link
+# does not): on Linux 6.18 (ext4) how a binary's file was written changes what
+# every exec of it costs — one `mindbeat status` binary took 1.76 ms written at
+# once, 1.92 ms as a cp copy, 2.18 ms written through mmap (gold's default).
+dd if="$bin" of="$work/mindbeat" bs=256M status=none && chmod 755 "$work/mindbeat"
+dd if="$floor" of="$work/floor" bs=256M status=none && chmod 755 "$work/floor"
+
+for size in ${BENCH_SIZES:-1000 1000000}; do
+  "$here/generate.sh" "$work/mindbeat" "$work/db-$size" "$size"
+done
+
+# The measuring and the writing, in Python: the commands are lists, never
+# re-split by a shell.
+status=0
+python3 - "$root" "$bin" "$floor" "$work" "${BENCH_RUNS:-200}" "${BENCH_SIZES:-1000 1000000}" <<'PY' || status=$?
+import datetime, json, os, platform, re, shlex, shutil, statistics, subprocess, sys
+
+root, built_binary, built_floor, work, runs, sizes = sys.argv[1:]
+runs, sizes = int(runs), [int(s) for s in sizes.split()]
+binary, floor = os.path.join(work, "mindbeat"), os.path.join(work, "floor")  # the copies that run
+results_md = os.path.join(root, "bench", "RESULTS.md")
+
+def shown(path):
+    """A path as RESULTS.md names it: relative to the repository, never absolute."""
+    relative = os.path.relpath(path, root)
+    return relative if not relative.startswith("..") else os.path.basename(path)
+
+# The statements the sqlite3 CLI runs: what mindbeat runs for the command's
+# main read (Store.sessionSelect and the scoping of Store.sessions), ids inlined.
+select = ("SELECT s.id, s.starts_at, s.duration_minutes, s.status, s.channel, s.coach_joined_at, s.member_joined_at, "
+          "s.ended_at, c.id, c.email, c.name, c.phone, c.zoom, c.manager_id, m.id, m.email, m.name, m.phone, m.zoom, "
+          "m.manager_id, (SELECT count(*) FROM contact_attempts a WHERE a.session_id = s.id), (SELECT max(at) FROM "
+          "contact_attempts a WHERE a.session_id = s.id) FROM sessions s JOIN accounts c ON c.id = s.coach_id JOIN "
+          "accounts m ON m.id = s.member_id")
+status = " AND status IN ('scheduled', 'in_progress')"
+list_sql = (f"{select} WHERE s.id IN (SELECT id FROM sessions WHERE coach_id = 1{status} UNION ALL SELECT id FROM "
+            f"sessions WHERE member_id = 1{status} UNION ALL SELECT sessions.id FROM sessions JOIN accounts r ON "
+            f"r.id = sessions.member_id WHERE r.manager_id = 1{status}) ORDER BY s.starts_at, s.id")
+show_sql = f"{select} WHERE s.id = 990"
+insert_sql = ("INSERT INTO chat_messages (session_id, author_id, text, at) "
+              "VALUES (990, 1, 'benchmark message', 1796112000)")
+
+# name, mindbeat's arguments, the floor's arguments (None: no floor), the
+# sqlite3 CLI's statement (None: no single statement is the command).
+cases = [
+    ("version", ["--version"], ["version"], None),
+    ("sessions-list", ["sessions", "list"], ["sessions-list"], list_sql),
+    ("status", ["status", "990"], ["status", "990"], show_sql),
+    ("members", ["members"], ["members"], None),
+    ("notes-list", ["notes", "list"], ["notes-list"], None),
+    ("sessions-show", ["sessions", "show", "990"], None, show_sql),
+    ("chat-write", ["chat", "990", "benchmark message"], None, insert_sql),  # last: it writes
+]
+
+def environment(size):
+    """The whole environment of every run: the same on every machine, so that
+    instruction counts compare (mindbeat reads all of it at start)."""
+    d = os.path.join(work, f"db-{size}")
+    return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": d, "XDG_STATE_HOME": os.path.join(d, "state"),
+            "MINDBEAT_DB": os.path.join(d, "mindbeat.db"), "MINDBEAT_NOW": "2026-12-01T08:00:00Z", "LC_ALL": "C"}
+
+def instructions(command, env):
+    """Instructions of one run, counted by callgrind: unlike time, they repeat
+    (to within 0.1%: Swift seeds its hashing at random in every process)."""
+    out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + command,
+                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True).stderr
+    return int(re.search(r"refs:\s*([\d,]+)", out).group(1).replace(",", ""))
+
+def usage(command, env):
+    """Page faults and peak resident memory (KiB) of one run."""
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    _, code, rusage = os.wait4(process.pid, 0)
+    assert code == 0, command
+    return rusage.ru_minflt + rusage.ru_majflt, rusage.ru_maxrss
+
+def syscalls(command, env):
+    """System calls of one run, counted by strace (0 without strace)."""
+    if not shutil.which("strace"):
+        return 0
+    log = os.path.join(work, "strace.txt")
+    subprocess.run(["strace", "-f", "-c", "-o", log] + command, env=env, stdout=subprocess.DEVNULL, check=True)
+    total = [line.split() for line in open(log) if line.strip().endswith("total")]
+    return int(total[-1][3]) if total else 0  # % time, seconds, usecs/call, calls, [errors,] total
+
+def median_ms(commands, env, name):
+    """Medians, in milliseconds, of each command's runs (hyperfine, no shell).
+    The runs go in rounds of five per command, alternating the commands' order,
+    so that a load that comes and goes on the machine falls on all of them
+    alike: on a busy 2-core machine, one block of 200 runs each put the same
+    two binaries anywhere between 1.1× and 2.1× of each other, rounds of five
+    between 1.36× and 1.47×."""
+    rounds = max(runs // 5, 1)
+    times = [[] for _ in commands]
+    per_round = [[] for _ in commands]  # each round's median, for the spread of a ratio
+    for round in range(rounds):
+        order = list(range(len(commands)))[::(-1 if round % 2 else 1)]
+        path = os.path.join(work, f"{name}.json")
+        done = subprocess.run(["hyperfine", "-N", "--style", "none", "--warmup", "20" if round == 0 else "2",
+                               "--runs", str(max(runs // rounds, 2)), "--export-json", path]
+                              + [shlex.join(commands[i]) for i in order],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode != 0:
+            sys.exit(f"hyperfine failed: {done.stderr}")
+        for i, result in zip(order, json.load(open(path))["results"]):
+            times[i] += result["times"]
+            per_round[i].append(result["median"])
+    return [statistics.median(t) * 1000 for t in times], per_round
+
+def spread(ours, theirs):
+    """The middle half of the per-round ratios: how far the noise moves one."""
+    ratios = sorted(a / b for a, b in zip(ours, theirs))
+    return f"{ratios[len(ratios) // 4]:.2f}–{ratios[(3 * len(ratios)) // 4]:.2f}"
+
+# Whether the floor runs exactly mindbeat's statements: a gdb trace of every
+# call of sqlite3_open_v2, busy_timeout, exec, prepare_v2, bind_* and step,
+# with the SQL and the bound values, for each binary (x86-64 registers).
+GDB = """set pagination off
+set print elements 0
+break sqlite3_open_v2
+commands
+silent
+printf "open flags %x\\n", $rdx
+continue
+end
+break sqlite3_busy_timeout
+commands
+silent
+printf "busy %d\\n", $esi
+continue
+end
+break sqlite3_exec
+commands
+silent
+printf "exec %s\\n", $rsi
+continue
+end
+break sqlite3_prepare_v2
+commands
+silent
+printf "prepare %s\\n", $rsi
+continue
+end
+break sqlite3_bind_int64
+commands
+silent
+printf "bind %d %ld\\n", $esi, $rdx
+continue
+end
+break sqlite3_bind_text
+commands
+silent
+printf "bind %d %s\\n", $esi, $rdx
+continue
+end
+break sqlite3_bind_blob
+commands
+silent
+printf "bind %d blob of %d\\n", $esi, $ecx
+continue
+end
+break sqlite3_step
+commands
+silent
+printf "step\\n"
+continue
+end
+"""
+
+def trace(command, env):
+    script = os.path.join(work, "trace.gdb")
+    with open(script, "w") as f:
+        f.write(GDB + "run " + " ".join(shlex.quote(a) for a in command[1:]) + " > /dev/null\n")
+    out = subprocess.run(["gdb", "-q", "-batch", "-x", script, command[0]], env=env,
+                         capture_output=True, text=True).stdout
+    keep = ("open ", "busy ", "exec ", "prepare ", "bind ", "step")
+    lines, current = [], None
+    for line in out.splitlines():  # a multi-line statement continues the line before
+        if line.startswith(keep):
+            current = line
+            lines.append(current)
+        elif current is not None and current.startswith(("exec ", "prepare ")) and not line.startswith(
+                ("[", "Breakpoint", "Using host", "warning", "During")):
+            lines[-1] += "\n" + line
+    return lines
+
+def same_statements(case, env):
+    if not shutil.which("gdb") or platform.machine() != "x86_64":
+        return "not checked (needs gdb on x86-64)"
+    name, ours, theirs, _ = case
+    a, b = trace([binary] + ours, env), trace([floor] + theirs, env)
+    if not a and name != "version":
+        return "not checked (gdb found no calls)"
+    if a == b:
+        return f"identical ({sum(l.startswith(('exec', 'prepare')) for l in a)} statements, {len(a)} calls)"
+    with open(os.path.join(work, f"{name}.sql-diff"), "w") as f:
+        f.write("\n".join(a) + "\n=====\n" + "\n".join(b) + "\n")
+    return "DIFFERENT (see the work directory)"
+
+rows = []  # one dict per command and size
+for size in sizes:
+    env = environment(size)
+    for case in cases:
+        name, ours, theirs, sql = case
+        row = {"name": name, "size": size, "ours": [binary] + ours}
+        commands = [row["ours"]]
+        if theirs is not None:
+            row["floor"] = [floor] + theirs
+            commands.append(row["floor"])
+        if sql is not None:
+            row["sqlite3"] = ["sqlite3", env["MINDBEAT_DB"], sql]
+            commands.append(row["sqlite3"])
+        medians, per_round = median_ms(commands, env, f"{name}-{size}")
+        row["ours_ms"] = medians[0]
+        if theirs is not None:
+            row["floor_ms"] = medians[1]
+            row["spread"] = spread(per_round[0], per_round[1])
+        if sql is not None:
+            row["sqlite3_ms"] = medians[-1]
+        row["ours_instructions"] = instructions(row["ours"], env)
+        row["ours_faults"], row["ours_rss"] = usage(row["ours"], env)
+        row["ours_syscalls"] = syscalls(row["ours"], env)
+        if theirs is not None:
+            row["floor_instructions"] = instructions(row["floor"], env)
+            row["floor_faults"], _ = usage(row["floor"], env)
+            row["floor_syscalls"] = syscalls(row["floor"], env)
+            if size == sizes[0]:
+                row["same_sql"] = same_statements(case, env)
+        rows.append(row)
+        print(f"{name} {size:,}: {row['ours_ms']:.2f} ms, {row['ours_instructions']:,} instructions", file=sys.stderr)
+json.dump(rows, open(os.path.join(work, "results.json"), "w"), indent=1)
+
+# The previous counts, for the 5% rule.
+previous = {}
+if os.path.exists(results_md):
+    section = False
+    for line in open(results_md):
+        if line.startswith("## "):
+            section = line.startswith("## Instructions")
+        m = re.match(r"\| (\S+) \| ([\d,]+) \| ([\d,]+) \|", line) if section else None
+        if m:
+            previous[(m.group(1), int(m.group(2).replace(",", "")))] = int(m.group(3).replace(",", ""))
+
+def run(*command):
+    try:
+        return subprocess.run(command, capture_output=True, text=True).stdout
+    except OSError:
+        return ""
+
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown")
-sqlite = subprocess.run(["sqlite3", "--version"], capture_output=True, text=True).stdout.split()[0]
-print("# mindbeat benchmark\n")
-print(f"Written by `make bench` on {datetime.date.today().isoformat()}: {cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores,")
-print(f"Linux {platform.release()}, SQLite {sqlite}. hyperfine, {runs} runs after 20 warm-ups, no shell;")
-print("medians in milliseconds. The sqlite3 CLI runs the same SQL mindbeat runs for the command")
-print("(mindbeat also opens and checks the database and authenticates the caller).\n")
-print("Targets: reads ≤ 1.5× the sqlite3 CLI, the write ≤ 1.5× the sqlite3 insert, 1M-session")
-print("figures within 1.1× of the 1k ones, peak memory under 20 MB.\n")
-print("| command | sessions | mindbeat (ms) | sqlite3 (ms) | ratio | peak RSS (MB) | instructions |")
-print("|---|---:|---:|---:|---:|---:|---:|")
-for name, size, ours, theirs, ratio, peak, instructions, *_ in rows:
-    print(f"| {name} | {int(size):,} | {ours} | {theirs} | {ratio}× | {int(peak) / 1024:.1f} | {int(instructions):,} |")
-print("\n1M against 1k, by median time and by instructions counted with valgrind")
-print("--tool=callgrind. On this shared 2-core machine the median of the same command moves")
-print("by up to ±20% between two hyperfine runs a minute apart, so the time ratio below is")
-print("mostly noise; the instruction counts repeat exactly and are the measure of scaling.\n")
-print("| command | 1k (ms) | 1M (ms) | 1M / 1k time | 1M / 1k instructions |")
-print("|---|---:|---:|---:|---:|")
-by = {(r[0], r[1]): (float(r[2]), int(r[6])) for r in rows}
-for name in dict.fromkeys(r[0] for r in rows):
-    small, large = by.get((name, "1000")), by.get((name, "1000000"))
-    if small and large:
-        ratio = f"{large[1] / small[1]:.3f}×" if small[1] else "n/a"
-        print(f"| {name} | {small[0]:.2f} | {large[0]:.2f} | {large[0] / small[0]:.2f}× | {ratio} |")
-print("\nThe exact commands:\n")
-for name, size, _, _, _, _, _, ours, theirs in rows:
-    print(f"- {name}, {int(size):,} sessions:\n  - `{ours}`\n  - `{theirs[:160]}{'…' if len(theirs) > 160 else ''}`")
+sqlite = run("sqlite3", "--version").split()[0]
+swift = (run("swift", "--version") or "").splitlines()
+swift = re.sub(r"^.*?Swift version (\S+).*$", r"\1", swift[0]) if swift else "unknown"
+small = sizes[0]
+by = {(r["name"], r["size"]): r for r in rows}
+md = []
+say = md.append
+say("# mindbeat benchmark\n")
+say(f"Written by `make bench` on {datetime.date.today().isoformat()}: {cpu}, {os.cpu_count()} cores, Linux "
+    f"{platform.release()}, Swift {swift}, SQLite {sqlite}. hyperfine, {runs} runs of each command, no shell, "
+    "in rounds of five runs that alternate the order of the commands compared (20 warm-ups first, 2 a round); "
+    "medians in milliseconds. Every run has the same small environment (`PATH`, `HOME`, `XDG_STATE_HOME`, "
+    "`MINDBEAT_DB`, `MINDBEAT_NOW`, `LC_ALL`), so that instruction counts repeat from machine to machine.\n")
+say(f"The floor is `{shown(built_floor)}` (bench/floor.c): a static C program linked against the same libsqlite3.a "
+    "that opens the database the way mindbeat does (stat, header check, read-write, busy timeout 5000, WAL, "
+    "foreign keys, synchronous NORMAL), reads and hashes the stored login token, and runs exactly the "
+    "statements mindbeat runs for the command, in the same transactions, printing the raw rows. What it leaves "
+    "out is the Swift runtime, the command table, the checks in Swift and the rendering.\n")
+say("Target: every read within 1.5× of the floor.\n")
+say(f"## Against the floor, {small:,} sessions\n")
+say("| command | mindbeat (ms) | floor (ms) | ratio | middle half of the rounds | mindbeat instructions "
+    "| floor instructions | ratio | page faults | system calls | peak RSS (MB) |")
+say("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+for r in rows:
+    if r["size"] != small or "floor" not in r:
+        continue
+    say(f"| {r['name']} | {r['ours_ms']:.2f} | {r['floor_ms']:.2f} | {r['ours_ms'] / r['floor_ms']:.2f}× "
+        f"| {r['spread']}× | {r['ours_instructions']:,} | {r['floor_instructions']:,} "
+        f"| {r['ours_instructions'] / r['floor_instructions']:.2f}× | {r['ours_faults']} / {r['floor_faults']} "
+        f"| {r['ours_syscalls']} / {r['floor_syscalls']} | {r['ours_rss'] / 1024:.1f} |")
+say("\nThe time ratio moves with the machine's load (the middle half of the ratios of the 40 rounds' medians is "
+    "shown); the instruction ratio does not. Page faults and system calls: mindbeat / floor, one run each "
+    "(system calls counted with `strace -f -c`; 0 where strace is missing).\n")
+say("Whether the floor runs mindbeat's statements, by a gdb trace of both binaries' calls of sqlite3_open_v2, "
+    "sqlite3_busy_timeout, sqlite3_exec, sqlite3_prepare_v2, sqlite3_bind_* and sqlite3_step (SQL text, bound "
+    "values, order):\n")
+for r in rows:
+    if r["size"] == small and "same_sql" in r:
+        say(f"- {r['name']}: {r['same_sql']}")
+say("\n## Against the sqlite3 CLI\n")
+say("The sqlite3 shell running the command's main statement on the same file (it neither checks the file nor "
+    "authenticates). A heavy program: matching it says little; the floor above is the measure.\n")
+say("| command | sessions | mindbeat (ms) | sqlite3 (ms) | ratio |")
+say("|---|---:|---:|---:|---:|")
+for r in rows:
+    if "sqlite3" in r:
+        say(f"| {r['name']} | {r['size']:,} | {r['ours_ms']:.2f} | {r['sqlite3_ms']:.2f} "
+            f"| {r['ours_ms'] / r['sqlite3_ms']:.2f}× |")
+if len(sizes) > 1:
+    large = sizes[-1]
+    say(f"\n## {large:,} against {small:,} sessions\n")
+    say("By median time and by instructions. On a shared machine the median of the same command moves by up "
+        "to ±20% between two hyperfine runs a minute apart, so the time ratio is mostly noise; the instruction "
+        "counts repeat and are the measure of scaling. The floor's ratio shows what SQLite's own plan "
+        "costs.\n")
+    say(f"| command | {small:,} (ms) | {large:,} (ms) | time | instructions | floor instructions |")
+    say("|---|---:|---:|---:|---:|---:|")
+    for name, *_ in cases:
+        a, b = by.get((name, small)), by.get((name, large))
+        if a and b:
+            fl = (f"{b['floor_instructions'] / a['floor_instructions']:.3f}×" if "floor" in a else "—")
+            say(f"| {name} | {a['ours_ms']:.2f} | {b['ours_ms']:.2f} | {b['ours_ms'] / a['ours_ms']:.2f}× "
+                f"| {b['ours_instructions'] / a['ours_instructions']:.3f}× | {fl} |")
+say("\n## Instructions\n")
+say("mindbeat's instructions per command, counted by `valgrind --tool=callgrind`. valgrind presents the same "
+    "CPU to every run, so these repeat on any x86-64 machine with the same toolchain and libraries, to within "
+    "0.1% (Swift seeds its hashing at random in every process). "
+    "The rule: no change makes a command more than 5% dearer than the previous count; `make bench` exits 2 "
+    "when one does.\n")
+say("| command | sessions | instructions | previous | change |")
+say("|---|---:|---:|---:|---:|")
+regressions = []
+for r in rows:
+    before = previous.get((r["name"], r["size"]))
+    change = f"{(r['ours_instructions'] / before - 1) * 100:+.1f}%" if before else "—"
+    if before and r["ours_instructions"] > before * 1.05:
+        regressions.append(f"{r['name']} ({r['size']:,} sessions) {change}")
+    say(f"| {r['name']} | {r['size']:,} | {r['ours_instructions']:,} | {f'{before:,}' if before else '—'} "
+        f"| {change} |")
+if regressions:
+    say("\nMore than 5% dearer than before: " + ", ".join(regressions) + ".")
+say("\n## The exact commands\n")
+say("Relative to the repository. Each binary runs as a copy in the work directory written in one write(): on "
+    "this kernel how a binary's file was written changes what every exec of it costs (up to 0.5 ms). "
+    "`$MINDBEAT_DB` is the database bench/generate.sh made for the size.\n")
+for r in rows:
+    if r["size"] != small:
+        continue
+    say(f"- {r['name']}:")
+    say(f"  - `{shlex.join([shown(built_binary)] + r['ours'][1:])}`")
+    if "floor" in r:
+        say(f"  - `{shlex.join([shown(built_floor)] + r['floor'][1:])}`")
+    if "sqlite3" in r:
+        sql = r["sqlite3"][2]
+        say(f"  - `sqlite3 $MINDBEAT_DB \"{sql[:150]}{'…' if len(sql) > 150 else ''}\"`")
+with open(results_md, "w") as f:
+    f.write("\n".join(md) + "\n")
+different = [r["name"] for r in rows if r.get("same_sql", "").startswith("DIFFERENT")]
+if different:
+    sys.exit("the floor no longer runs mindbeat's statements for: " + ", ".join(different)
+             + f" (traces in {work}); change bench/floor.c")
+if regressions and os.environ.get("BENCH_ALLOW_REGRESSION") != "1":
+    print("more than 5% more instructions than the previous bench/RESULTS.md: " + ", ".join(regressions), file=sys.stderr)
+    sys.exit(2)
 PY
 cat "$here/RESULTS.md"
+if [ -z "${BENCH_DIR:-}" ] && [ $status -eq 0 ]; then rm -rf "$work"; else echo "work directory: $work" >&2; fi
+exit $status

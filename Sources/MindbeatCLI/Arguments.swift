@@ -71,7 +71,7 @@ struct Arguments {
     var values: [String: ParsedValue] = [:]
 
     /// The value of an option or argument, if given.
-    subscript<V>(_ key: Key<V>) -> V? {
+    subscript<V: ArgumentValue>(_ key: Key<V>) -> V? {
         values[key.name].flatMap(V.init(parsed:))
     }
 
@@ -80,7 +80,7 @@ struct Arguments {
 
     /// The value of an option or argument that the command table marks as
     /// required, which the parser has therefore checked is there.
-    func required<V>(_ key: Key<V>) throws -> V {
+    func required<V: ArgumentValue>(_ key: Key<V>) throws -> V {
         guard let value = self[key] else {
             throw MindbeatError.internal("the parser let through a command line without \(key.name)")
         }

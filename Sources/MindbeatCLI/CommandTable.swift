@@ -22,7 +22,12 @@ enum ValueKind: Equatable, Sendable {
 /// The typed name of an option or a positional argument. A handler reads a
 /// value through its key, so a misspelt name does not compile and the value
 /// arrives as the type the key names (`Key<Instant>` for `--at`).
-struct Key<Value: ArgumentValue>: Sendable {
+///
+/// `Value` carries no constraint here (`Arguments` asks for `ArgumentValue`
+/// where it reads one): a constrained generic type makes the runtime prove
+/// the constraint when its metadata is first made, by scanning every
+/// conformance in the static binary — 80,000 instructions a command.
+struct Key<Value>: Sendable {
     let name: String
     /// What the value is; nil for a flag.
     let kind: ValueKind?

@@ -149,7 +149,8 @@ final class Context {
     /// Everything on a descriptor, refusing more than `limit` bytes.
     func readAll(_ fd: Int32, limit: Int) throws -> [UInt8] {
         var data: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
+        // A login token is 69 bytes: no need to clear 64 KiB to read it.
+        var chunk = [UInt8](repeating: 0, count: min(limit + 1, 65_536))
         while true {
             let count = read(fd, &chunk, chunk.count)
             if count < 0 {

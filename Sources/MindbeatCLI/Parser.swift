@@ -12,9 +12,17 @@ enum Request {
 /// options; `-h`/`--help` anywhere before `--` asks for help. Every problem is
 /// a `UsageError` that names it and shows the command's usage.
 struct Parser {
-    let table: [Command]
+    /// The command table, built the first time a command is looked up:
+    /// `--version` never pays for it.
+    private let tableProvider: () -> [Command]
+    var table: [Command] { tableProvider() }
     /// Reads a TIME value (it needs the clock and the zone).
     let readTime: (String) throws(InvalidValue) -> Instant
+
+    init(table: @autoclosure @escaping () -> [Command], readTime: @escaping (String) throws(InvalidValue) -> Instant) {
+        self.tableProvider = table
+        self.readTime = readTime
+    }
 
     /// The result, and the database path from `--db` if given.
     func parse(_ tokens: [String]) throws(UsageError) -> (Request, db: String?) {

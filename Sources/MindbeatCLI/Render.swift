@@ -124,6 +124,8 @@ struct Render {
     func text(_ value: String) -> String { Render.printable(value) }
 
     static func printable(_ text: String) -> String {
+        // Most text is printable ASCII, which needs no Unicode look-ups.
+        if text.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7f) || $0 == 0x09 }) { return text }
         var out = ""
         out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {

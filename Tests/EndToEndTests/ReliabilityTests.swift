@@ -96,13 +96,17 @@ struct ReliabilityTests {
         env["ACKS"] = box.root.appendingPathComponent("acks").path
         let result = try shell("""
             : > "$ACKS"
-            ( for i in $(seq 1 400); do "$BIN" chat "$ID" "kill-test $i" 2>/dev/null && echo "$i" >> "$ACKS"; done ) &
+            # The writer goes on until the killer has killed 25 of its commands
+            # (or 4000 have run): however fast the binary, the kills happen.
+            ( for i in $(seq 1 4000); do [ -e "$ACKS.stop" ] && break
+                "$BIN" chat "$ID" "kill-test $i" 2>/dev/null && echo "$i" >> "$ACKS"; done ) &
             writer=$!
             kills=0
             while [ $kills -lt 25 ] && kill -0 $writer 2>/dev/null; do
               sleep 0.0$((RANDOM % 9 + 1))
               if pkill -9 -f "$BIN chat $ID kill-test" 2>/dev/null; then kills=$((kills + 1)); fi
             done
+            : > "$ACKS.stop"
             wait $writer
             echo "kills $kills"
             """, environment: env)

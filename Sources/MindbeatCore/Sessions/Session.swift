@@ -124,6 +124,7 @@ public struct NewSession: Sendable {
 
 extension String {
     func replacingUnderscores() -> String {
-        String(self.map { $0 == "_" ? " " : $0 })
+        // Bytes, not Characters: an underscore is one byte in UTF-8.
+        String(decoding: utf8.map { $0 == UInt8(ascii: "_") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
     }
 }

@@ -155,10 +155,12 @@ final class Database {
     }
 
     private func transaction<T>(_ begin: String, _ body: (Database) throws -> T) throws -> T {
-        try execute(begin)
+        // Prepared once and reused, like every other statement: a command
+        // runs two transactions (signing in, then its work).
+        try run(begin)
         do {
             let value = try body(self)
-            try execute("COMMIT")
+            try run("COMMIT")
             return value
         } catch {
             if isInTransaction { _ = sqlite3_exec(handle, "ROLLBACK", nil, nil, nil) }
