@@ -143,7 +143,7 @@ struct Completer {
     /// have written; a candidate that fails is dropped, never repaired.
     static func isPrintableWord(_ candidate: String) -> Bool {
         !candidate.isEmpty && !candidate.unicodeScalars.contains {
-            $0.properties.isWhitespace || Values.isControl($0) || $0.properties.isBidiControl
+            $0.properties.isWhitespace || Values.isUnprintable($0)
         }
     }
 }

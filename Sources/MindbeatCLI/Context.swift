@@ -110,7 +110,7 @@ final class Context {
     /// previous one atomically.
     func saveToken(_ token: String, for store: any Store) throws {
         let (directory, file) = try tokenFile(for: store)
-        guard Files.makeDirectory(directory) else {
+        guard Directories.make(directory) == nil else {
             throw CommandFailure.io("cannot create \(directory) for your login")
         }
         chmod(directory, 0o700)

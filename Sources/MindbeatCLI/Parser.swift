@@ -277,7 +277,7 @@ struct Parser {
     static func sanitized(_ raw: String) -> String {
         var out = ""
         for scalar in raw.unicodeScalars.prefix(60) {
-            out.unicodeScalars.append(Values.isControl(scalar) || scalar.properties.isBidiControl ? "?" : scalar)
+            out.unicodeScalars.append(Values.isUnprintable(scalar) ? "?" : scalar)
         }
         if raw.unicodeScalars.count > 60 { out += "…" }
         return out

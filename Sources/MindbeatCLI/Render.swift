@@ -129,7 +129,7 @@ struct Render {
         var out = ""
         out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {
-            let unsafe = scalar != "\t" && (Values.isControl(scalar) || scalar.properties.isBidiControl)
+            let unsafe = scalar != "\t" && Values.isUnprintable(scalar)
             out.unicodeScalars.append(unsafe ? "?" : scalar)
         }
         return out

@@ -58,6 +58,19 @@ struct ValuesTests {
     }
 }
 
+@Suite("What never reaches a terminal raw")
+struct UnprintableTests {
+    @Test func controlsAndBidiControlsAreUnprintableAndNothingElse() {
+        for value: UInt32 in [0x00, 0x07, 0x0A, 0x1B, 0x7F, 0x85, 0x9B, 0x2028, 0x2029, 0x061C, 0x200E, 0x200F, 0x202A, 0x202E, 0x2066, 0x2069] {
+            let scalar = Unicode.Scalar(value) ?? " "
+            #expect(Values.isUnprintable(scalar), "U+\(String(value, radix: 16)) should be unprintable")
+        }
+        for text in ["a", " ", "é", "€", "ß", "日", "🙂", "\u{05D0}", "\u{200D}"] {
+            for scalar in text.unicodeScalars { #expect(!Values.isUnprintable(scalar), "\(text) is printable") }
+        }
+    }
+}
+
 @Suite("Chat text")
 struct ChatTextTests {
     @Test func messagesAreOneTo4096Bytes() throws {

@@ -11,7 +11,7 @@ extension Commands {
             let root = try arguments.required(.directory)
             for (path, text) in generatedFiles() {
                 let full = root + "/" + path
-                if let slash = full.lastIndex(of: "/"), !Files.makeDirectory(String(full[..<slash])) {
+                if let slash = full.lastIndex(of: "/"), Directories.make(String(full[..<slash])) != nil {
                     throw CommandFailure.io("cannot create the directory of \(full)")
                 }
                 try Files.write(text, to: full)

@@ -109,6 +109,15 @@ public enum Values {
             || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 
+    /// Whether a character must never reach a terminal raw (SPEC §6): a
+    /// control character (`isControl`) or a bidirectional control (U+061C,
+    /// U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), which can make text
+    /// display as something it is not. The display filter, the completion
+    /// candidates and the echo of command-line values all ask this.
+    public static func isUnprintable(_ scalar: Unicode.Scalar) -> Bool {
+        isControl(scalar) || scalar.properties.isBidiControl
+    }
+
     /// `text` without leading and trailing whitespace.
     public static func trimWhitespace(_ text: String) -> String {
         let scalars = text.unicodeScalars

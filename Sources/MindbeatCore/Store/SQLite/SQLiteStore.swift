@@ -185,24 +185,7 @@ final class SQLiteStore: Store {
         guard let slash = path.lastIndex(of: "/") else { return }
         let directory = String(path[..<slash])
         guard !directory.isEmpty else { return }
-        try makeDirectory(directory)
-    }
-
-    /// Creates `directory` and its missing parents with mode 0700.
-    static func makeDirectory(_ directory: String) throws(MindbeatError) {
-        var info = stat()
-        if stat(directory, &info) == 0 {
-            guard (info.st_mode & S_IFMT) == S_IFDIR else {
-                throw .database(.cannotCreate(reason: "\(directory) exists and is not a directory"), location: directory)
-            }
-            return
-        }
-        if let slash = directory.lastIndex(of: "/"), slash != directory.startIndex {
-            try makeDirectory(String(directory[..<slash]))
-        }
-        if mkdir(directory, 0o700) != 0 && errno != EEXIST {
-            throw .database(.cannotCreate(reason: String(cString: strerror(errno))), location: directory)
-        }
+        if let problem = Directories.make(directory) { throw .database(.cannotCreate(reason: problem), location: directory) }
     }
 }
 
