@@ -1,3 +1,5 @@
+import MindbeatCore
+
 /// A JSON value with its keys in the order they were given, so that output is
 /// stable and reads in the order the contract lists fields.
 enum JSON: Equatable {
@@ -64,10 +66,10 @@ enum JSON: Equatable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7f {
+                // Controls and bidirectional controls, escaped as JSON allows,
+                // so that no terminal a script prints this on is driven by them.
+                if scalar.value < 0x20 || scalar.value == 0x7f || (scalar.value >= 0x80 && scalar.value < 0x10000 && Values.isUnprintable(scalar)) {
                     let hex = String(scalar.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

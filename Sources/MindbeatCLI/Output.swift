@@ -50,12 +50,14 @@ final class Output {
     }
 }
 
-/// Standard error, unbuffered, every line prefixed with `mindbeat: `.
+/// Standard error, unbuffered, every line prefixed with `mindbeat: `. Every
+/// line goes through the display filter: a refusal names people, and a name
+/// written into the database by another program must not drive the terminal.
 struct Diagnostics {
     let fd: Int32
 
     func line(_ text: String) {
-        let bytes = Array(("mindbeat: " + text + "\n").utf8)
+        let bytes = Array(("mindbeat: " + Render.printable(text) + "\n").utf8)
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress, raw.count) }

@@ -60,8 +60,10 @@ enum Phrases {
             return "\(name) has no phone number on their profile"
         case .startsInPast(let instant):
             return "the start, \(at(instant)), is in the past"
-        case .overlaps(let id, let startsAt, let whose):
+        case .overlaps(let id?, let startsAt, let whose):
             return "it overlaps session \(id) of \(whose) at \(at(startsAt))"
+        case .overlaps(nil, let startsAt, let whose):
+            return "it overlaps another session of \(whose) at \(at(startsAt))"
         case .notTheirCoach(let coach, let member):
             return "\(coach) is not the coach of \(member)"
         case .notAMember(let email):
@@ -155,6 +157,8 @@ enum Phrases {
             return "only the coach of session \(id) can \(Phrases.activity(activity))"
         case .memberForThemselves(.schedule):
             return "a member schedules sessions for themselves only"
+        case .memberWithOwnCoach:
+            return "a member schedules sessions with their own coach only"
         case .memberForThemselves(let activity):
             return "a member may \(Phrases.activity(activity)) for themselves only"
         case .coachForThemselves(.schedule):

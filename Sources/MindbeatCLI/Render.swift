@@ -65,7 +65,8 @@ struct Render {
                 ("action", .string(step.action.rawValue)),
                 ("allowed", .bool(step.decision.isAllowed)),
                 ("reasons", .array(step.decision.reasons.map { reason in
-                    .object([("id", .string(reason.identifier)), ("message", .string(self.reason(reason)))])
+                    .object([("id", .string(reason.identifier)),
+                             ("message", .string(Phrases.unmet(reason, zone: zone, now: now)))])
                 })),
                 ("allowed_from", json(step.decision.allowedFrom)),
             ])
@@ -115,8 +116,9 @@ struct Render {
 
     // MARK: Text
 
-    /// An unmet condition in words, at this render's instant.
-    func reason(_ unmet: Unmet) -> String { Phrases.unmet(unmet, zone: zone, now: now) }
+    /// An unmet condition in words, at this render's instant, as the
+    /// terminal may show it (it names people).
+    func reason(_ unmet: Unmet) -> String { text(Phrases.unmet(unmet, zone: zone, now: now)) }
 
     /// Text from the database made safe for a terminal (SPEC §6, Display):
     /// control characters (escape sequences among them), line and paragraph

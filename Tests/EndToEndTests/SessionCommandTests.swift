@@ -261,3 +261,36 @@ struct SessionCommandTests {
         #expect(tips.stdout.contains("microphone"))
     }
 }
+
+/// Text another program wrote into the database reaches no terminal raw: not
+/// on stdout, not in a refusal on stderr, not in JSON.
+@Suite("Display of stored text, end to end")
+struct StoredTextDisplayTests {
+    @Test func namesWithEscapesAndBidiControlsAreShownSafely() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let id = try box.schedule()
+        try box.logIn("bo")
+        _ = try shell("""
+            sqlite3 "$DB" "UPDATE accounts SET name = char(27) || ']0;OWNED' || char(7) || char(27) || '[2JBo ' || char(8238) || 'Member' WHERE email = 'bo@example.com'"
+            """, environment: ["DB": box.databasePath])
+        box.now = "2026-12-01T08:50:00Z"
+        try box.expectOK(box.run(as: "ann", "attend", id))
+        let outputs = [
+            try box.run(as: "ann", "end", id, "--missed"),  // a refusal that names Bo, on stderr
+            try box.run(as: "ann", "status", id),
+            try box.run(as: "ann", "sessions", "list"),
+            try box.run(as: "ann", "members"),
+            try box.run(as: "ann", "sessions", "add", "--at", "2026-12-01T09:30:00Z", "--member", "bo@example.com"),
+        ]
+        #expect(outputs[0].status == 1 && outputs[0].stderr.contains("wait for ?]0;OWNED??[2JBo until 09:15"), "\(outputs[0].stderr)")
+        for (index, outcome) in outputs.enumerated() {
+            #expect(!outcome.stdout.contains("\u{1B}") && !outcome.stderr.contains("\u{1B}"), "\(index): \(outcome.stdout) \(outcome.stderr)")
+            #expect(!outcome.stdout.contains("\u{202E}") && !outcome.stderr.contains("\u{202E}"))
+            #expect(!outcome.stdout.contains("\u{7}") && !outcome.stderr.contains("\u{7}"))
+        }
+        let json = try box.run(as: "ann", "sessions", "show", id, "--json")
+        #expect(json.stdout.contains("\\u001b]0;OWNED\\u0007") && json.stdout.contains("\\u202e"), "\(json.stdout)")
+        #expect(json.object["member_name"] as? String == "\u{1B}]0;OWNED\u{7}\u{1B}[2JBo \u{202E}Member")
+    }
+}

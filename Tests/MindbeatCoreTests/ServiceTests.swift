@@ -263,6 +263,30 @@ struct ServiceTests {
         #expect(unknown == .notFound(.member("nobody@example.com")))
     }
 
+    @Test func aMemberNamingAnotherCoachIsRefusedNotIgnored() throws {
+        let f = try Fixture()
+        let error = try f.expectUnchanged {
+            _ = try f.mindbeat.schedule(f.actor("ed"), startsAt: at("2026-12-01T09:00:00Z"), memberEmail: nil, coachEmail: "ann@example.com")
+        }
+        #expect(error == .forbidden(.memberWithOwnCoach))
+        _ = try f.mindbeat.schedule(f.actor("ed"), startsAt: at("2026-12-01T09:00:00Z"), memberEmail: nil, coachEmail: "DI@example.com")
+    }
+
+    @Test func anOverlapNamesOnlyASessionTheCallerMaySee() throws {
+        let f = try Fixture()
+        let mine = try f.schedule("2026-12-01T10:00:00Z", member: "bo@example.com")
+        _ = try f.schedule("2026-12-01T12:00:00Z", member: "fay@example.com")
+        // Bo's own session is named; Ann's session with Fay is not.
+        let own = try f.expectUnchanged {
+            _ = try f.mindbeat.schedule(f.actor("bo"), startsAt: at("2026-12-01T10:30:00Z"), memberEmail: nil, coachEmail: nil)
+        }
+        #expect(own?.refusal?.reasons == [.overlaps(sessionID: mine, startsAt: at("2026-12-01T10:00:00Z"), whose: "Ann Coach")])
+        let other = try f.expectUnchanged {
+            _ = try f.mindbeat.schedule(f.actor("bo"), startsAt: at("2026-12-01T12:30:00Z"), memberEmail: nil, coachEmail: nil)
+        }
+        #expect(other?.refusal?.reasons == [.overlaps(sessionID: nil, startsAt: at("2026-12-01T12:00:00Z"), whose: "Ann Coach")])
+    }
+
     @Test func aMemberSchedulesWithTheirCoach() throws {
         let f = try Fixture()
         let id = try f.mindbeat.schedule(f.actor("bo"), startsAt: at("2026-12-01T09:00:00Z"), memberEmail: nil, coachEmail: nil, durationMinutes: 30)

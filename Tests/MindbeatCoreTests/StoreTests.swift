@@ -129,6 +129,32 @@ struct StoreTests {
         #expect(plan.contains("open_sessions_by_coach"), "\(plan)")
     }
 
+    @Test func rowsAnotherProgramMangledAreACorruptDatabaseNeverATrap() throws {
+        let f = try Fixture()
+        let id = try f.schedule("2026-12-01T09:00:00Z")
+        let ann = try f.actor("ann")
+        let corrupt = MindbeatError.database(.corrupt, location: f.path)
+        // A start whose end overflows 64 bits, a start that is text, a length
+        // out of range, a chat time at the bottom of the range.
+        for update in ["UPDATE sessions SET starts_at = 9223372036854772208", "UPDATE sessions SET starts_at = 'soon'",
+                       "UPDATE sessions SET starts_at = -1"] {
+            try f.database.execute("PRAGMA ignore_check_constraints = ON; " + update)
+            #expect(throws: corrupt, "\(update)") { try f.mindbeat.session(ann, id: id) }
+            #expect(throws: corrupt, "\(update)") { try f.mindbeat.sessions(ann, scope: .all) }
+            #expect(throws: corrupt, "\(update)") { try f.mindbeat.members(ann) }
+            try f.database.execute("UPDATE sessions SET starts_at = \(at("2026-12-01T09:00:00Z").secondsSinceEpoch)")
+        }
+        #expect(try f.mindbeat.session(ann, id: id).view.session.startsAt == at("2026-12-01T09:00:00Z"))
+        try f.database.execute("PRAGMA ignore_check_constraints = ON; UPDATE sessions SET duration_minutes = 100000")
+        #expect(throws: corrupt) { try f.mindbeat.session(ann, id: id) }
+        try f.database.execute("UPDATE sessions SET duration_minutes = 60")
+        f.clock.set("2026-12-01T09:00:00Z")
+        _ = try f.mindbeat.attend(ann, id: id)
+        try f.mindbeat.sendChat(ann, id: id, text: "hello")
+        try f.database.execute("UPDATE chat_messages SET at = -9223372036854775808")
+        #expect(throws: corrupt) { try f.mindbeat.chat(ann, id: id) }
+    }
+
     @Test func aRolledBackTransactionLeavesNoTrace() throws {
         let f = try Fixture()
         let before = try f.snapshot()

@@ -66,6 +66,10 @@ extension Mindbeat {
                 guard let coachID = me.coachID, let own = try tx.account(id: coachID) else {
                     throw MindbeatError.internal("member \(me.email) has no coach")
                 }
+                // Naming another coach is refused, not ignored.
+                if let coachEmail, !Values.sameEmail(coachEmail, own.email), !me.isAdmin {
+                    throw MindbeatError.forbidden(.memberWithOwnCoach)
+                }
                 coach = own
             } else {
                 if me.role == .member && !me.isAdmin { throw MindbeatError.forbidden(.memberForThemselves(.schedule)) }
@@ -108,7 +112,10 @@ extension Mindbeat {
             if reasons.isEmpty {
                 for other in try tx.overlappingSessions(coachID: coach.id, memberID: member.id, start: startsAt, end: endsAt) {
                     let whose = other.coach.id == coach.id ? coach.name : member.name
-                    reasons.append(.overlaps(sessionID: other.id, startsAt: other.startsAt, whose: whose))
+                    // The id only of a session the caller may see: a member
+                    // learns that their coach is busy then, not which session.
+                    let visible = other.party(of: me.id) != nil || other.isManagedBy(me.id)
+                    reasons.append(.overlaps(sessionID: visible ? other.id : nil, startsAt: other.startsAt, whose: whose))
                 }
             }
             guard reasons.isEmpty else { throw MindbeatError.refused(Refusal(.schedule, reasons: reasons)) }

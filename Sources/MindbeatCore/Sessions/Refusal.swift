@@ -14,7 +14,7 @@ public enum Unmet: Equatable, Sendable {
     case noZoomLink
     case noMemberPhone(name: String)
     case startsInPast(Instant)
-    case overlaps(sessionID: Int64, startsAt: Instant, whose: String)
+    case overlaps(sessionID: Int64?, startsAt: Instant, whose: String)
     case notTheirCoach(coach: String, member: String)
     case notAMember(email: String)
     case notACoach(email: String)

@@ -85,6 +85,8 @@ public enum Forbidden: Equatable, Sendable {
     case coachOnly(session: Int64, Activity)
     /// A member may do this for themselves only.
     case memberForThemselves(Activity)
+    /// A member schedules with their own coach only.
+    case memberWithOwnCoach
     /// A coach may do this for themselves (their own sessions, their own members) only.
     case coachForThemselves(Activity)
     /// It needs the admin right.

@@ -62,6 +62,10 @@ public struct CivilDateTime: Equatable, Sendable {
     /// The civil date and time `seconds` after the epoch (no zone: UTC, or a
     /// local time already shifted by its offset).
     public init(utcSeconds seconds: Int64) {
+        // Instants come checked (input, MINDBEAT_NOW, the store's rows); a
+        // local reading of one is at most a day outside the supported years.
+        // Clamped all the same, so that no value can overflow the arithmetic.
+        let seconds = min(max(seconds, -86_400 * 2), Instant.validRange.upperBound + 86_400 * 2)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let rest = seconds - days * 86_400
         let (y, m, d) = CivilDateTime.civil(fromDays: days)

@@ -169,8 +169,30 @@ final class Database {
     }
 }
 
+/// A row that does not hold what mindbeat wrote there (another program
+/// changed the file): the database is corrupt (65), whatever the command.
+struct CorruptRow: Error {}
+
 /// A row of a query's result, copied out of SQLite.
 struct Row: Sendable {
+    /// A time column: nil when NULL; a value that is not a whole number of
+    /// seconds within the years mindbeat supports is a corrupt row, never an
+    /// instant that arithmetic could overflow on.
+    func instant(_ column: Int) throws -> Instant? {
+        guard column < values.count else { throw CorruptRow() }
+        switch values[column] {
+        case .null: return nil
+        case .integer(let seconds) where Instant.validRange.contains(seconds): return Instant(secondsSinceEpoch: seconds)
+        default: throw CorruptRow()
+        }
+    }
+
+    /// A time column that may not be NULL.
+    func requiredInstant(_ column: Int) throws -> Instant {
+        guard let instant = try instant(column) else { throw CorruptRow() }
+        return instant
+    }
+
     let values: [SQLiteValue]
 
     func integer(_ column: Int) -> Int64? {

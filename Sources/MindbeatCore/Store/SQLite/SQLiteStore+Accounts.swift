@@ -2,10 +2,10 @@
 extension SQLiteTransaction {
     static let accountColumns = "id, email, name, role, admin, phone, zoom, coach_id, manager_id"
 
-    static func account(from row: Row) -> Account? {
+    static func account(from row: Row) throws -> Account {
         guard let id = row.integer(0), let email = row.text(1), let name = row.text(2),
               let role = row.text(3).flatMap(Role.init(rawValue:))
-        else { return nil }
+        else { throw CorruptRow() }
         return Account(
             id: id, email: email, name: name, role: role, isAdmin: row.bool(4),
             phone: row.text(5), zoom: row.text(6), coachID: row.integer(7), managerID: row.integer(8))
@@ -17,19 +17,18 @@ extension SQLiteTransaction {
 
     func account(id: Int64) throws -> Account? {
         try db.row("SELECT \(SQLiteTransaction.accountColumns) FROM accounts WHERE id = ?", [.integer(id)])
-            .flatMap(SQLiteTransaction.account(from:))
+            .map(SQLiteTransaction.account(from:))
     }
 
     /// The account with this email, compared case-insensitively.
     func account(email: String) throws -> Account? {
         try db.row("SELECT \(SQLiteTransaction.accountColumns) FROM accounts WHERE email = ?", [.text(email)])
-            .flatMap(SQLiteTransaction.account(from:))
+            .map(SQLiteTransaction.account(from:))
     }
 
     func passwordHash(email: String) throws -> (accountID: Int64, hash: String)? {
-        guard let row = try db.row("SELECT id, password_hash FROM accounts WHERE email = ?", [.text(email)]),
-              let id = row.integer(0), let hash = row.text(1)
-        else { return nil }
+        guard let row = try db.row("SELECT id, password_hash FROM accounts WHERE email = ?", [.text(email)]) else { return nil }
+        guard let id = row.integer(0), let hash = row.text(1) else { throw CorruptRow() }
         return (id, hash)
     }
 
@@ -42,7 +41,7 @@ extension SQLiteTransaction {
             arguments.append(.text(role.rawValue))
         }
         sql += " ORDER BY name COLLATE NOCASE, email COLLATE NOCASE"
-        return try db.rows(sql, arguments).compactMap(SQLiteTransaction.account(from:))
+        return try db.rows(sql, arguments).map(SQLiteTransaction.account(from:))
     }
 
     /// A coach's members, or a manager's reports.
@@ -50,14 +49,14 @@ extension SQLiteTransaction {
         try db.rows(
             "SELECT \(SQLiteTransaction.accountColumns) FROM accounts WHERE coach_id = ? ORDER BY name COLLATE NOCASE, email COLLATE NOCASE",
             [.integer(coachID)]
-        ).compactMap(SQLiteTransaction.account(from:))
+        ).map(SQLiteTransaction.account(from:))
     }
 
     func accounts(managedBy managerID: Int64) throws -> [Account] {
         try db.rows(
             "SELECT \(SQLiteTransaction.accountColumns) FROM accounts WHERE manager_id = ? ORDER BY name COLLATE NOCASE, email COLLATE NOCASE",
             [.integer(managerID)]
-        ).compactMap(SQLiteTransaction.account(from:))
+        ).map(SQLiteTransaction.account(from:))
     }
 
     func insertAccount(_ account: NewAccountRecord, at now: Instant) throws -> Int64 {
@@ -100,10 +99,11 @@ extension SQLiteTransaction {
             SELECT a.id, a.email, a.name, a.role, a.admin, a.phone, a.zoom, a.coach_id, a.manager_id,
                    t.expires_at, t.revoked_at
             FROM login_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.hash = ?
-            """, [.blob(tokenHash)]),
-            let account = SQLiteTransaction.account(from: row), let expires = row.integer(9)
+            """, [.blob(tokenHash)])
         else { return nil }
-        return (account, Instant(secondsSinceEpoch: expires), row.integer(10) != nil)
+        let account = try SQLiteTransaction.account(from: row)
+        let expires = try row.requiredInstant(9)
+        return (account, expires, try row.instant(10) != nil)
     }
 
     func revokeToken(hash: [UInt8], at now: Instant) throws {

@@ -5,12 +5,13 @@ extension SQLiteTransaction {
         FROM feedback f JOIN accounts a ON a.id = f.author_id
         """
 
-    static func feedback(from row: Row) -> Feedback? {
+    static func feedback(from row: Row) throws -> Feedback {
         guard let session = row.integer(0), let id = row.integer(1), let email = row.text(2), let name = row.text(3),
-              let rating = row.integer(4), let created = row.integer(6)
-        else { return nil }
+              let rating = row.integer(4)
+        else { throw CorruptRow() }
+        let created = try row.requiredInstant(6)
         return Feedback(sessionID: session, author: Person(id: id, email: email, name: name), rating: rating,
-                        comment: row.text(5), createdAt: Instant(secondsSinceEpoch: created))
+                        comment: row.text(5), createdAt: created)
     }
 
     func insertFeedback(sessionID: Int64, authorID: Int64, rating: Int64, comment: String?, at now: Instant) throws {
@@ -27,7 +28,7 @@ extension SQLiteTransaction {
             sql += " AND f.author_id = ?"
             arguments.append(.integer(authorID))
         }
-        return try db.rows(sql + " ORDER BY f.created_at, a.id", arguments).compactMap(SQLiteTransaction.feedback(from:))
+        return try db.rows(sql + " ORDER BY f.created_at, a.id", arguments).map(SQLiteTransaction.feedback(from:))
     }
 
     /// Held sessions of a party that they have not left feedback on, newest first.
@@ -39,6 +40,6 @@ extension SQLiteTransaction {
                   AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.session_id = s.id AND f.author_id = ?1)
                 ORDER BY s.starts_at DESC, s.id DESC
                 """, [.integer(accountID)]
-        ).compactMap(SQLiteTransaction.session(from:))
+        ).map(SQLiteTransaction.session(from:))
     }
 }

@@ -9,16 +9,17 @@ extension SQLiteTransaction {
         JOIN accounts m ON m.id = n.member_id
         """
 
-    static func note(from row: Row) -> Note? {
+    static func note(from row: Row) throws -> Note {
         guard let id = row.integer(0), let visibility = row.text(2).flatMap(Visibility.init(rawValue:)),
-              let body = row.text(3), let created = row.integer(4),
+              let body = row.text(3),
               let authorID = row.integer(5), let authorEmail = row.text(6), let authorName = row.text(7),
               let memberID = row.integer(8), let memberEmail = row.text(9), let memberName = row.text(10)
-        else { return nil }
+        else { throw CorruptRow() }
+        let created = try row.requiredInstant(4)
         return Note(
             id: id, author: Person(id: authorID, email: authorEmail, name: authorName),
             member: Person(id: memberID, email: memberEmail, name: memberName, managerID: row.integer(11)),
-            sessionID: row.integer(1), visibility: visibility, body: body, createdAt: Instant(secondsSinceEpoch: created))
+            sessionID: row.integer(1), visibility: visibility, body: body, createdAt: created)
     }
 
     func insertNote(
@@ -33,7 +34,7 @@ extension SQLiteTransaction {
 
     /// One note, for its author who just wrote it.
     func note(id: Int64) throws -> Note? {
-        try db.row(SQLiteTransaction.noteSelect + " WHERE n.id = ?", [.integer(id)]).flatMap(SQLiteTransaction.note(from:))
+        try db.row(SQLiteTransaction.noteSelect + " WHERE n.id = ?", [.integer(id)]).map(SQLiteTransaction.note(from:))
     }
 
     /// Notes that may concern `readerID`: written by them, about them, or on a
@@ -57,7 +58,7 @@ extension SQLiteTransaction {
             sql += " AND n.session_id = ?\(arguments.count)"
         }
         sql += " ORDER BY n.created_at, n.id"
-        return try db.rows(sql, arguments).compactMap(SQLiteTransaction.note(from:))
+        return try db.rows(sql, arguments).map(SQLiteTransaction.note(from:))
     }
 
     /// Whether `authorID` wrote a shared note on a session, for notices.

@@ -22,19 +22,19 @@ extension SQLiteTransaction {
         FROM notices n JOIN accounts r ON r.id = n.recipient_id
         """
 
-    static func notice(from row: Row) -> Notice? {
-        guard let id = row.integer(0), let kind = row.text(1).flatMap(NoticeKind.init(rawValue:)), let due = row.integer(2),
+    static func notice(from row: Row) throws -> Notice {
+        guard let id = row.integer(0), let kind = row.text(1).flatMap(NoticeKind.init(rawValue:)),
               let status = row.text(3).flatMap(NoticeStatus.init(rawValue:)), let attempts = row.integer(4),
               let recipientID = row.integer(8), let email = row.text(9), let name = row.text(10)
-        else { return nil }
+        else { throw CorruptRow() }
         return Notice(
             id: id, recipient: Person(id: recipientID, email: email, name: name), sessionID: row.integer(7), kind: kind,
-            dueAt: Instant(secondsSinceEpoch: due), status: status, attempts: attempts,
-            sentAt: row.integer(5).map { Instant(secondsSinceEpoch: $0) }, lastError: row.text(6))
+            dueAt: try row.requiredInstant(2), status: status, attempts: attempts,
+            sentAt: try row.instant(5), lastError: row.text(6))
     }
 
     func notices() throws -> [Notice] {
-        try db.rows(SQLiteTransaction.noticeSelect + " ORDER BY n.id").compactMap(SQLiteTransaction.notice(from:))
+        try db.rows(SQLiteTransaction.noticeSelect + " ORDER BY n.id").map(SQLiteTransaction.notice(from:))
     }
 
     /// Marks every due, unsent notice that no live run holds as claimed by
@@ -47,7 +47,7 @@ extension SQLiteTransaction {
                   AND (n.claimed_at IS NULL OR n.claimed_at <= ?2)
                 ORDER BY n.due_at, n.id
                 """, [.integer(now.secondsSinceEpoch), .integer(staleBefore.secondsSinceEpoch)]
-        ).compactMap(SQLiteTransaction.notice(from:))
+        ).map(SQLiteTransaction.notice(from:))
         for notice in due {
             try db.run("UPDATE notices SET claimed_at = ?, claim = ? WHERE id = ?",
                              [.integer(now.secondsSinceEpoch), .text(claim), .integer(notice.id)])

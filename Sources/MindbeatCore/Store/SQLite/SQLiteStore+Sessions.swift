@@ -22,26 +22,26 @@ extension SQLiteTransaction {
         JOIN accounts m ON m.id = s.member_id
         """
 
-    static func session(from row: Row) -> Session? {
-        func instant(_ column: Int) -> Instant? { row.integer(column).map { Instant(secondsSinceEpoch: $0) } }
-        func person(_ base: Int) -> Person? {
-            guard let id = row.integer(base), let email = row.text(base + 1), let name = row.text(base + 2) else { return nil }
+    static func session(from row: Row) throws -> Session {
+        func person(_ base: Int) throws -> Person {
+            guard let id = row.integer(base), let email = row.text(base + 1), let name = row.text(base + 2) else { throw CorruptRow() }
             return Person(id: id, email: email, name: name, phone: row.text(base + 3), zoom: row.text(base + 4),
                           managerID: row.integer(base + 5))
         }
-        guard let id = row.integer(0), let starts = instant(1), let duration = row.integer(2),
+        // A session's length is checked by the table too; its start is not, so
+        // both are checked here: its end is computed from them.
+        guard let id = row.integer(0), let duration = row.integer(2), (1...Policy.longestDurationMinutes).contains(duration),
               let status = row.text(3).flatMap(SessionStatus.init(rawValue:)),
-              let channel = row.text(4).flatMap(Channel.init(rawValue:)),
-              let coach = person(8), let member = person(14)
-        else { return nil }
+              let channel = row.text(4).flatMap(Channel.init(rawValue:))
+        else { throw CorruptRow() }
         return Session(
-            id: id, coach: coach, member: member, startsAt: starts, durationMinutes: duration,
-            status: status, channel: channel, coachJoinedAt: instant(5), memberJoinedAt: instant(6),
-            endedAt: instant(7), contactAttempts: Int(row.integer(20) ?? 0), lastContactAt: instant(21))
+            id: id, coach: try person(8), member: try person(14), startsAt: try row.requiredInstant(1), durationMinutes: duration,
+            status: status, channel: channel, coachJoinedAt: try row.instant(5), memberJoinedAt: try row.instant(6),
+            endedAt: try row.instant(7), contactAttempts: Int(row.integer(20) ?? 0), lastContactAt: try row.instant(21))
     }
 
     func session(id: Int64) throws -> Session? {
-        try db.row(SQLiteTransaction.sessionSelect + " WHERE s.id = ?", [.integer(id)]).flatMap(SQLiteTransaction.session(from:))
+        try db.row(SQLiteTransaction.sessionSelect + " WHERE s.id = ?", [.integer(id)]).map(SQLiteTransaction.session(from:))
     }
 
     /// The sessions `accountID` takes part in or, as line manager, oversees,
@@ -85,7 +85,7 @@ extension SQLiteTransaction {
                     WHERE r.manager_id = ?\(status))
             \(filter) ORDER BY \(order)
             """
-        return try db.rows(sql, arguments).compactMap(SQLiteTransaction.session(from:))
+        return try db.rows(sql, arguments).map(SQLiteTransaction.session(from:))
     }
 
     /// A coach's or member's not-ended sessions that overlap [start, end).
@@ -104,7 +104,7 @@ extension SQLiteTransaction {
         return try db.rows(sql, [
             .integer(coachID), .integer(memberID), .integer(earliest), .integer(end.secondsSinceEpoch),
             .integer(start.secondsSinceEpoch),
-        ]).compactMap(SQLiteTransaction.session(from:))
+        ]).map(SQLiteTransaction.session(from:))
     }
 
     func insertSession(_ new: NewSession, at now: Instant) throws -> Int64 {
@@ -144,7 +144,7 @@ extension SQLiteTransaction {
                  WHERE s.member_id = ? AND s.status IN \(SQLiteTransaction.openStatuses)
                 ORDER BY s.starts_at, s.id LIMIT 1
                 """, [.integer(memberID)]
-        ).flatMap(SQLiteTransaction.session(from:))
+        ).map(SQLiteTransaction.session(from:))
     }
 
     // MARK: Chat and contact attempts
@@ -161,11 +161,9 @@ extension SQLiteTransaction {
             SELECT c.at, a.email, a.name, c.text FROM chat_messages c JOIN accounts a ON a.id = c.author_id
             WHERE c.session_id = ? ORDER BY c.id
             """, [.integer(sessionID)]
-        ).compactMap { row in
-            guard let at = row.integer(0), let email = row.text(1), let name = row.text(2), let text = row.text(3) else {
-                return nil
-            }
-            return ChatMessage(at: Instant(secondsSinceEpoch: at), authorEmail: email, authorName: name, text: text)
+        ).map { row in
+            guard let email = row.text(1), let name = row.text(2), let text = row.text(3) else { throw CorruptRow() }
+            return ChatMessage(at: try row.requiredInstant(0), authorEmail: email, authorName: name, text: text)
         }
     }
 
@@ -178,9 +176,9 @@ extension SQLiteTransaction {
     func contactAttempts(sessionID: Int64) throws -> [ContactAttempt] {
         try db.rows(
             "SELECT at, via, note FROM contact_attempts WHERE session_id = ? ORDER BY at, id", [.integer(sessionID)]
-        ).compactMap { row in
-            guard let at = row.integer(0), let via = row.text(1).flatMap(ContactMethod.init(rawValue:)) else { return nil }
-            return ContactAttempt(at: Instant(secondsSinceEpoch: at), via: via, note: row.text(2))
+        ).map { row in
+            guard let via = row.text(1).flatMap(ContactMethod.init(rawValue:)) else { throw CorruptRow() }
+            return ContactAttempt(at: try row.requiredInstant(0), via: via, note: row.text(2))
         }
     }
 }

@@ -159,6 +159,7 @@ final class SQLiteStore: Store {
     /// Turns a SQLite failure into the kind of error the exit statuses speak of.
     static func classify(_ error: any Error, path: String, creating: Bool = false) -> MindbeatError {
         if let error = error as? MindbeatError { return error }
+        if error is CorruptRow { return .database(.corrupt, location: path) }
         guard let error = error as? DatabaseError else { return .internal("\(error)") }
         let problem: DatabaseProblem
         switch error.primaryCode {
