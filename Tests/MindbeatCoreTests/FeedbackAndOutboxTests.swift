@@ -23,12 +23,12 @@ final class RecordingTransport: NoticeDelivery, @unchecked Sendable {
 
 @Suite("Feedback")
 struct FeedbackTests {
-    static func heldSession(_ f: Fixture) throws -> Int64 {
-        let id = try f.schedule("2026-12-01T09:00:00Z")
-        f.clock.set("2026-12-01T09:00:00Z")
-        _ = try f.mindbeat.attend(f.actor("bo"), id: id)
+    static func heldSession(_ f: Fixture, member: String = "bo", on day: String = "2026-12-01") throws -> Int64 {
+        let id = try f.schedule(day + "T09:00:00Z", member: member + "@example.com")
+        f.clock.set(day + "T09:00:00Z")
+        _ = try f.mindbeat.attend(f.actor(member), id: id)
         _ = try f.mindbeat.attend(f.actor("ann"), id: id)
-        f.clock.set("2026-12-01T09:55:00Z")
+        f.clock.set(day + "T09:55:00Z")
         _ = try f.mindbeat.end(f.actor("ann"), id: id, as: .held)
         return id
     }
@@ -67,6 +67,19 @@ struct FeedbackTests {
         #expect(error?.isNotFound == true)
     }
 
+    @Test func aLineManagerWithTheAdminRightReadsNoFeedbackOnTheirReports() throws {
+        let f = try Fixture()
+        try f.add("mo", NewAccount(role: .manager, name: "Mo Lead", email: "mo@example.com", isAdmin: true), by: "ann")
+        try f.add("gi", NewAccount(role: .member, name: "Gi Member", email: "gi@example.com", managerEmail: "mo@example.com"), by: "ann")
+        let id = try Self.heldSession(f, member: "gi")
+        _ = try f.mindbeat.leaveFeedback(f.actor("gi"), id: id, rating: 2, comment: "about my manager")
+        #expect(throws: MindbeatError.forbidden(.lineManager(.readFeedback))) { try f.mindbeat.feedback(f.actor("mo"), id: id) }
+        // The same admin reads the feedback on a session of someone else's report.
+        let other = try Self.heldSession(f, on: "2026-12-02")
+        _ = try f.mindbeat.leaveFeedback(f.actor("bo"), id: other, rating: 5, comment: nil)
+        #expect(try f.mindbeat.feedback(f.actor("mo"), id: other).count == 1)
+    }
+
     @Test func comments() throws {
         #expect(try FeedbackComment("  fine\n").text == "fine")
         #expect(throws: InvalidValue.self) { try FeedbackComment("bad\u{1B}[2J") }
@@ -93,7 +106,7 @@ struct OutboxTests {
     }
 
     func statuses(_ f: Fixture) throws -> [String] {
-        try f.mindbeat.store.read { try $0.notices() }.map { "\($0.kind.rawValue):\($0.status.rawValue):\($0.attempts)" }
+        try f.mindbeat.store.read { try $0.notices(hidingReportsOf: 0) }.map { "\($0.kind.rawValue):\($0.status.rawValue):\($0.attempts)" }
     }
 
     @Test func onlyDueNoticesGoOut() throws {
@@ -125,12 +138,12 @@ struct OutboxTests {
         transport.failWith = "sendmail exited with status 1"
         f.clock.set("2026-12-01T09:16:00Z")
         #expect(try f.mindbeat.sendDueNotices(through: transport) == DeliveryReport(sent: 0, failed: 1))
-        let failed = try #require(try f.mindbeat.store.read { try $0.notices() }.first)
+        let failed = try #require(try f.mindbeat.store.read { try $0.notices(hidingReportsOf: 0) }.first)
         #expect(failed.status == .failed && failed.attempts == 1 && failed.lastError == "sendmail exited with status 1")
         #expect(try f.mindbeat.sendDueNotices(through: transport) == DeliveryReport(sent: 0, failed: 1))
         transport.failWith = nil
         #expect(try f.mindbeat.sendDueNotices(through: transport) == DeliveryReport(sent: 1, failed: 0))
-        let sent = try #require(try f.mindbeat.store.read { try $0.notices() }.first)
+        let sent = try #require(try f.mindbeat.store.read { try $0.notices(hidingReportsOf: 0) }.first)
         #expect(sent.status == .sent && sent.attempts == 3 && sent.lastError == nil && sent.sentAt == at("2026-12-01T09:16:00Z"))
     }
 
@@ -187,6 +200,21 @@ struct OutboxTests {
         // The shared-notes notice was not due when the dead run claimed; it is now.
         f.clock.set("2026-12-01T09:30:00Z")
         #expect(try f.mindbeat.sendDueNotices(through: transport) == DeliveryReport(sent: 1, failed: 0))
+    }
+
+    @Test func aLineManagerWithTheAdminRightSeesNoNoticeAboutTheirReports() throws {
+        let (f, _) = try Self.fixture()
+        try f.add("mo", NewAccount(role: .manager, name: "Mo Lead", email: "mo@example.com", isAdmin: true), by: "ann")
+        try f.add("gi", NewAccount(role: .member, name: "Gi Member", email: "gi@example.com", managerEmail: "mo@example.com"), by: "ann")
+        #expect(try f.mindbeat.outbox(f.actor("mo")).count == 2)
+        let reports = try f.schedule("2026-12-02T09:00:00Z", member: "gi@example.com")
+        f.clock.set("2026-12-02T09:06:00Z")
+        _ = try f.mindbeat.attend(f.actor("ann"), id: reports)
+        _ = try f.mindbeat.contact(f.actor("ann"), id: reports, via: .email, note: nil)
+        // Ann sees the reminder to Gi; Mo, Gi's line manager, does not.
+        #expect(try f.mindbeat.outbox(f.actor("ann")).count == 3)
+        #expect(try f.mindbeat.outbox(f.actor("mo")).map(\.sessionID).contains(reports) == false)
+        #expect(try f.mindbeat.outbox(f.actor("mo")).count == 2)
     }
 
     @Test func onlyAdminsListTheOutbox() throws {

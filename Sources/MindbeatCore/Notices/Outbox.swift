@@ -32,7 +32,7 @@ extension Mindbeat {
     public func outbox(_ actor: Actor) throws -> [Notice] {
         try read(actor) { tx, me in
             guard me.isAdmin else { throw MindbeatError.forbidden(.needsAdmin(.readOutbox)) }
-            return try tx.notices()
+            return try tx.notices(hidingReportsOf: me.id)
         }
     }
 

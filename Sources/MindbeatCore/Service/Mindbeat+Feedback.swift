@@ -24,11 +24,13 @@ extension Mindbeat {
     }
 
     /// The feedback on a session the caller may read: their own as a party;
-    /// everyone's with the admin right. A line manager never reads feedback.
+    /// everyone's with the admin right. A line manager never reads feedback,
+    /// admin right or not: the line-manager rule wins.
     public func feedback(_ actor: Actor, id: Int64) throws -> [Feedback] {
         try read(actor) { tx, me in
             if me.isAdmin {
-                guard try tx.session(id: id) != nil else { throw MindbeatError.notFound(.session(id)) }
+                guard let session = try tx.session(id: id) else { throw MindbeatError.notFound(.session(id)) }
+                if session.isManagedBy(me.id) { throw MindbeatError.forbidden(.lineManager(.readFeedback)) }
                 return try tx.feedback(sessionID: id, authorID: nil)
             }
             _ = try party(in: id, for: me, doing: .readFeedback, tx)

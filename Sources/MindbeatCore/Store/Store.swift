@@ -81,7 +81,9 @@ public protocol StoreReader {
     func sessionsAwaitingFeedback(from accountID: Int64) throws -> [Session]
 
     // Notices
-    func notices() throws -> [Notice]
+    /// Every notice, oldest first, leaving out those about the sessions of
+    /// `managerID`'s reports (the line-manager rule wins over the admin right).
+    func notices(hidingReportsOf managerID: Int64) throws -> [Notice]
     /// Whether a notice of this kind for this session still waits to be sent.
     func hasUnsentNotice(recipientID: Int64, sessionID: Int64, kind: NoticeKind) throws -> Bool
 }

@@ -33,8 +33,15 @@ extension SQLiteTransaction {
             sentAt: try row.instant(5), lastError: row.text(6))
     }
 
-    func notices() throws -> [Notice] {
-        try db.rows(SQLiteTransaction.noticeSelect + " ORDER BY n.id").map(SQLiteTransaction.notice(from:))
+    func notices(hidingReportsOf managerID: Int64) throws -> [Notice] {
+        try db.rows(
+            SQLiteTransaction.noticeSelect + """
+                 WHERE n.session_id IS NULL OR n.session_id NOT IN (
+                    SELECT s.id FROM sessions s JOIN accounts m ON m.id = s.member_id
+                    WHERE m.manager_id = ?1 AND s.coach_id <> ?1)
+                ORDER BY n.id
+                """, [.integer(managerID)]
+        ).map(SQLiteTransaction.notice(from:))
     }
 
     /// Marks every due, unsent notice that no live run holds as claimed by
