@@ -87,7 +87,7 @@ struct Parser {
             // be text (a note that starts with "--") and is never echoed.
             guard token.hasPrefix("--"), Parser.looksLikeOption(name) else {
                 problems.append(Parser.looksLikeOption(String(token.drop { $0 == "-" }))
-                    ? "unknown option \(Parser.shown(token))" + suggestion(for: token, in: command)
+                    ? unknownOption(token, in: command)
                     : "an argument starts with - but is not an option; put -- before text that starts with -")
                 continue
             }
@@ -98,7 +98,7 @@ struct Parser {
                 continue
             }
             guard let option = command.option(named: name) else {
-                problems.append("unknown option \(Parser.shown("--" + name))" + suggestion(for: "--" + name, in: command))
+                problems.append(unknownOption("--" + name, in: command))
                 continue
             }
             if seen.contains(name) {
@@ -225,6 +225,15 @@ struct Parser {
         let names = Set(table.filter { !$0.hidden }.map { $0.path[0] }).sorted()
         if let close = Parser.closest(word, among: names) { message += "; did you mean '\(close)'?" }
         throw UsageError(message, "usage: mindbeat [--db PATH] COMMAND [ARGS] (mindbeat --help lists the commands)")
+    }
+
+    /// "unknown option '--shard'; did you mean --shared?" — except that a
+    /// command taking free text never names the word back: `chat 5
+    /// -anxious-about-x` may be a message (SPEC §6), and only the option it
+    /// is close to, if any, is named.
+    private func unknownOption(_ token: String, in command: Command) -> String {
+        guard command.takesFreeText else { return "unknown option \(Parser.shown(token))" + suggestion(for: token, in: command) }
+        return "unknown option" + suggestion(for: token, in: command) + " (to give text that starts with -, put -- before it)"
     }
 
     private func suggestion(for token: String, in command: Command) -> String {

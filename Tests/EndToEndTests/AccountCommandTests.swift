@@ -23,6 +23,22 @@ struct AccountCommandTests {
         #expect(!box.dump().contains("ann-password"))
     }
 
+    /// "Bo \u{202E}rebmeM" would show as "Bo Member"; a Zoom link could end in
+    /// what looks like another host. Refused at input, nothing written.
+    @Test func namesAndLinksWithBidiControlsAreRefused() throws {
+        let box = try Sandbox()
+        try box.seed()
+        try box.logIn("ann", "di")
+        let before = box.dump()
+        let name = try box.run(as: "ann", "users", "add", "--role", "member", "--name", "Mallory \u{202E}nimdA", "--email", "m@example.com", "--password-stdin", stdin: "m-password-long\n")
+        expectFailure(name, 64, "--name")
+        #expect(name.stderr.contains("U+202E"))
+        #expect(!name.stderr.contains("\u{202E}"))
+        let zoom = try box.run(as: "di", "profile", "--zoom", "https://zoom.example/j/1\u{2066}x")
+        expectFailure(zoom, 64, "--zoom")
+        #expect(box.dump() == before)
+    }
+
     @Test func initTwiceIsRefused() throws {
         let box = try Sandbox()
         try box.seed()

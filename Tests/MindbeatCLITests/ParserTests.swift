@@ -15,7 +15,9 @@ struct ParserTests {
         return (command, arguments)
     }
 
-    func problem(_ words: String...) -> [String] {
+    func problem(_ words: String...) -> [String] { problem(words) }
+
+    func problem(_ words: [String]) -> [String] {
         do {
             _ = try parser.parse(words)
             return []
@@ -61,6 +63,26 @@ struct ParserTests {
         #expect(problem("sessions").first?.contains("needs a subcommand: list, show, add") == true)
         #expect(problem("frobnicate").first == "unknown command 'frobnicate'")
         #expect(problem("end", "1", "--held").isEmpty)
+    }
+
+    /// A command that takes free text may be given a message shaped like an
+    /// option: no word of it is named back, whatever its shape (SPEC §6).
+    @Test func anOptionLikeWordOfAFreeTextCommandIsNeverEchoed() {
+        for (words, secret) in [
+            (["chat", "5", "-anxious-about-x"], "anxious"),
+            (["chat", "5", "--i-feel-sad-today"], "feel"),
+            (["chat", "5", "--jsn=leaving-my-job"], "leaving"),
+            (["notes", "add", "--session", "5", "--shared", "-dismissed-by-Cy"], "dismissed"),
+            (["feedback", "5", "--rating", "1", "-manager-yelled"], "yelled"),
+            (["contact", "5", "--via", "chat", "-worried-about-bo"], "worried"),
+        ] {
+            let lines = problem(words)
+            #expect(!lines.isEmpty)
+            #expect(!lines.joined().contains(secret), "\(lines) repeats a word of free text")
+            #expect(lines.first?.hasPrefix("unknown option") == true, "\(lines)")
+        }
+        // The option it is close to is still suggested; the word itself is not shown.
+        #expect(problem("chat", "5", "--jsn").first == "unknown option for 'chat'; did you mean --json? (to give text that starts with -, put -- before it)")
     }
 
     @Test func everyProblemComesWithTheUsage() {

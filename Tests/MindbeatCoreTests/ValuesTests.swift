@@ -31,6 +31,21 @@ struct ValuesTests {
         #expect((try? Values.name(String(repeating: "x", count: 200))) != nil)
     }
 
+    /// A name or a link with a bidirectional control displays as something it
+    /// is not ("Bo \u{202E}nimda" shows as "Bo admin"): refused, every one of them.
+    @Test func oneLineValuesRefuseEveryBidiControl() throws {
+        let controls: [UInt32] = [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
+        for value in controls {
+            let control = String(Character(try #require(Unicode.Scalar(value))))
+            #expect(refuses { () throws(InvalidValue) in try Values.name("Bo " + control + "nimda") })
+            #expect(refuses { () throws(InvalidValue) in try Values.url("https://zoom.us/j/1" + control + "gpj.exe") })
+            #expect(refuses { () throws(InvalidValue) in try Values.email("bo" + control + "@example.com") })
+        }
+        // Right-to-left text itself is a name like any other.
+        #expect(try Values.name("שלום עולם") == "שלום עולם")
+        #expect(try Values.name("مرحبا") == "مرحبا")
+    }
+
     @Test func phoneNumbers() throws {
         #expect(try Values.phone("+49 (170) 123-4567") == "+49 (170) 123-4567")
         for bad in ["1234", "+49 170\n123", "call me", String(repeating: "1", count: 33), "-----"] {

@@ -41,6 +41,7 @@ public enum Values {
         for scalar in text.unicodeScalars where isControl(scalar) {
             throw InvalidValue("must not contain control characters or line breaks")
         }
+        try refuseBidiControls(text)
         let trimmed = trimWhitespace(text)
         guard !trimmed.isEmpty else { throw InvalidValue("is empty") }
         guard trimmed.count <= 200 else { throw InvalidValue("is longer than 200 characters") }
@@ -68,6 +69,7 @@ public enum Values {
         for scalar in text.unicodeScalars where isControl(scalar) || scalar.properties.isWhitespace {
             throw InvalidValue("must not contain spaces or control characters")
         }
+        try refuseBidiControls(text)
         guard text.utf8.count > (text.hasPrefix("https://") ? 8 : 7) else { throw InvalidValue("has no host") }
         return text
     }
@@ -116,6 +118,15 @@ public enum Values {
     /// candidates and the echo of command-line values all ask this.
     public static func isUnprintable(_ scalar: Unicode.Scalar) -> Bool {
         isControl(scalar) || scalar.properties.isBidiControl
+    }
+
+    /// Refuses the Unicode bidirectional controls in a one-line value (SPEC
+    /// §6): they let a name or a link display as something it is not.
+    static func refuseBidiControls(_ text: String) throws(InvalidValue) {
+        for scalar in text.unicodeScalars where scalar.properties.isBidiControl {
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            throw InvalidValue("must not contain the bidirectional control U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex)")
+        }
     }
 
     /// `text` without leading and trailing whitespace.
