@@ -9,7 +9,7 @@
 
 SWIFT    ?= swift
 PREFIX   ?= /usr/local
-PACKAGES := libsqlite3-dev libsodium-dev
+PACKAGES := libsqlite3-dev libsodium-dev cracklib-runtime
 RELEASE  := .build/release/mindbeat
 FLOOR    := .build/bench/floor
 

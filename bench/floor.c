@@ -56,12 +56,13 @@ static sqlite3_stmt *begin_stmt, *commit_stmt, *login_stmt;
 static sqlite3_int64 verify(const unsigned char *hash) {
     if (!login_stmt)
         login_stmt = prepare("SELECT a.id, a.email, a.name, a.role, a.admin, a.phone, a.zoom, a.coach_id, a.manager_id,\n"
-                             "       t.expires_at, t.revoked_at\n"
+                             "       a.must_change_password, t.expires_at, t.revoked_at\n"
                              "FROM login_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.hash = ?");
     sqlite3_bind_blob(login_stmt, 1, hash, 32, SQLITE_TRANSIENT);
     if (sqlite3_step(login_stmt) != SQLITE_ROW) die("unknown token");
     sqlite3_int64 me = sqlite3_column_int64(login_stmt, 0);
-    if (sqlite3_column_type(login_stmt, 10) != SQLITE_NULL) die("revoked");
+    if (sqlite3_column_type(login_stmt, 11) != SQLITE_NULL) die("revoked");
+    if (sqlite3_column_int64(login_stmt, 9) != 0) die("must change password");
     sqlite3_reset(login_stmt);
     return me;
 }
@@ -112,7 +113,7 @@ static sqlite3_int64 integer(const char *sql) {
     "JOIN accounts c ON c.id = s.coach_id\n" \
     "JOIN accounts m ON m.id = s.member_id"
 #define OPEN_STATUS " AND status IN ('scheduled', 'in_progress')"
-#define ACCOUNT_COLUMNS "id, email, name, role, admin, phone, zoom, coach_id, manager_id"
+#define ACCOUNT_COLUMNS "id, email, name, role, admin, phone, zoom, coach_id, manager_id, must_change_password"
 
 int main(int argc, char **argv) {
     int persist = argc > 1 && !strcmp(argv[1], "--persist-wal");

@@ -195,8 +195,10 @@ final class Context {
 
     /// A password: one line from standard input with `--password-stdin`, else
     /// asked for on the terminal without echo (twice when `confirm`). Checked
-    /// for length before anything is hashed or written.
-    func readPassword(fromStdin: Bool, confirm: Bool, prompt: String = "Password: ") throws -> String {
+    /// before anything is hashed or written: for length, and a new one
+    /// against the password policy (SPEC §5) — the common passwords of the
+    /// system's dictionaries, and the account's name and email when known.
+    func readPassword(fromStdin: Bool, confirm: Bool, prompt: String = "Password: ", use: PasswordUse = .existing) throws -> String {
         let password: String
         if fromStdin {
             password = try readLine()
@@ -211,7 +213,15 @@ final class Context {
             }
         }
         do throws(InvalidValue) {
-            try Secrets.validatePassword(password)
+            switch use {
+            case .existing:
+                try Secrets.validatePassword(password)
+            case .new(let name, let email):
+                let lists = SystemPasswordLists()
+                if lists.paths.isEmpty { warn(Phrases.noPasswordList) }
+                try PasswordPolicy.check(password, common: lists)
+                if let name, let email { try PasswordPolicy.check(password, name: name, email: email) }
+            }
         } catch {
             throw UsageError("the password \(error.problem)")
         }

@@ -88,6 +88,12 @@ extension ExitStatus {
             return (.permission, ["your login has expired or was revoked; run: mindbeat login EMAIL"])
         case .wrongCredentials:
             return (.permission, ["wrong email or password"])
+        case .wrongCurrentPassword:
+            return (.permission, ["the current password is wrong; nothing was changed"])
+        case .mustChangePassword:
+            return (.permission, ["your password was reset by an administrator; choose your own first: run mindbeat passwd"])
+        case .unacceptablePassword(let why):
+            return (.usage, ["the new password \(why.problem)"])
         case .forbidden(let why):
             return (.permission, [Phrases.forbidden(why)])
         case .notFound(let what):

@@ -13,7 +13,7 @@ struct Input {
     func readStdin(limit: Int) throws -> String? { try context.readStdin(limit: limit) }
 
     /// A password, from standard input or the terminal (`Context.readPassword`).
-    func readPassword(fromStdin: Bool, confirm: Bool, prompt: String = "Password: ") throws -> String {
-        try context.readPassword(fromStdin: fromStdin, confirm: confirm, prompt: prompt)
+    func readPassword(fromStdin: Bool, confirm: Bool, prompt: String = "Password: ", use: PasswordUse = .existing) throws -> String {
+        try context.readPassword(fromStdin: fromStdin, confirm: confirm, prompt: prompt, use: use)
     }
 }

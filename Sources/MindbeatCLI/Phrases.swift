@@ -137,6 +137,7 @@ enum Phrases {
         case .addAccounts: return "add accounts"
         case .grantAdmin: return "grant the admin right"
         case .listAccounts: return "list accounts"
+        case .resetPasswords: return "reset passwords"
         case .readOutbox: return "read the outbox"
         case .listMembers: return "list members"
         case .seeStatus: return "see the status of a session"
@@ -232,6 +233,25 @@ enum Phrases {
             return "the database is busy (another mindbeat is writing to it); try again"
         }
     }
+
+    // MARK: Accounts
+
+    /// The warning when no dictionary of common passwords is installed.
+    static let noPasswordList = "warning: no list of common passwords on this system (install cracklib-runtime); "
+        + "the password was checked for length, repeats, runs and the account's name only"
+
+    /// How an admin took an account over, as `whoami` and the notice say it.
+    static func takeover(_ takeover: Takeover, zone: any LocalZone) -> String {
+        let when = zone.dateTime(takeover.at)
+        switch takeover.kind {
+        case .passwordReset:
+            return "Password last reset by an administrator, \(takeover.by.name) <\(takeover.by.email)>, on \(when)."
+        }
+    }
+
+    /// Said after a login, and by whoami, while a one-time password is in use.
+    static let mustChangePassword = "You are using a one-time password: choose your own with mindbeat passwd "
+        + "(until then, other commands are refused)."
 
     // MARK: Lines mindbeat writes for people
 

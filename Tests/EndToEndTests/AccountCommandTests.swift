@@ -43,7 +43,7 @@ struct AccountCommandTests {
         let box = try Sandbox()
         try box.seed()
         let before = box.dump()
-        let again = try box.run(["init", "--name", "X", "--email", "x@example.com", "--password-stdin"], stdin: "password123\n")
+        let again = try box.run(["init", "--name", "X", "--email", "x@example.com", "--password-stdin"], stdin: "tulip-window-42\n")
         expectFailure(again, 1, "already has accounts")
         #expect(box.dump() == before)
     }
@@ -103,15 +103,109 @@ struct AccountCommandTests {
         #expect(try box.run(["--db", moved, "whoami"]).stdout.contains("ann@example.com"))
     }
 
-    @Test func passwdChangesThePasswordAndRevokesOtherLogins() throws {
+    @Test func passwdAsksForTheCurrentPasswordThenTheNewOne() throws {
         let box = try Sandbox()
         try box.seed()
         let other = try box.token("ann")
-        try box.expectOK(box.run(["passwd", "--password-stdin"], stdin: "a-new-password\n"))
+        try box.logIn("bo")
+        // A stolen login alone cannot take the account over: 77, nothing changed.
+        let before = box.dump()
+        expectFailure(try box.run(["passwd", "--password-stdin"], stdin: "guessed-wrong\na-new-password\n"), 77, "current password is wrong")
+        expectFailure(try box.run(["passwd", "--password-stdin"], stdin: "a-new-password\n"), 64, "shorter than 8")
+        #expect(box.dump() == before)
+        try box.expectOK(box.run(["whoami"], env: ["MINDBEAT_TOKEN": other]))
+        let changed = try box.run(["passwd", "--password-stdin"], stdin: "ann-password\na-new-password\n")
+        try box.expectOK(changed)
+        #expect(changed.stdout.contains("other logins were revoked"))
         try box.expectOK(box.run("whoami"))
         expectFailure(try box.run(["whoami"], env: ["MINDBEAT_TOKEN": other]), 77)
+        expectFailure(try box.run(["login", "ann@example.com", "--password-stdin"], stdin: "ann-password\n"), 77)
         try box.expectOK(box.run(["login", "ann@example.com", "--password-stdin"], stdin: "a-new-password\n"))
-        expectFailure(try box.run(["passwd", "--password-stdin"], stdin: "short\n"), 64)
+        // Bo's login is untouched by Ann's change.
+        try box.expectOK(box.run(as: "bo", "whoami"))
+    }
+
+    /// SPEC §5's policy, on every command that sets a password, each refusal
+    /// before anything is written, never repeating the password.
+    @Test func weakPasswordsAreRefusedWherePasswordsAreSet() throws {
+        let box = try Sandbox()
+        let weak = [("baseball", "commonly used"), ("IloveYou", "commonly used"), ("aaaaaaaa", "repeated"), ("        ", "repeated"),
+                    ("12345678", "run"), ("hgfedcba", "run"), ("coach-ann-1", "name")]
+        for (password, why) in weak {
+            let outcome = try box.run(["init", "--name", "Ann Coach", "--email", "ann@example.com", "--password-stdin"], stdin: password + "\n")
+            expectFailure(outcome, 64, why)
+            if password.contains(where: { $0 != " " }) { #expect(!outcome.stderr.contains(password)) }
+            #expect(!FileManager.default.fileExists(atPath: box.databasePath))
+        }
+        try box.seed()
+        try box.logIn("bo")
+        let before = box.dump()
+        expectFailure(try box.run(["users", "add", "--role", "member", "--name", "Gus Grant", "--email", "gus@example.com", "--password-stdin"],
+                                  stdin: "grant-me-access\n"), 64, "name or email")
+        expectFailure(try box.run(["users", "add", "--role", "member", "--name", "Gus Grant", "--email", "gus.w@example.com", "--password-stdin"],
+                                  stdin: "football\n"), 64, "commonly used")
+        expectFailure(try box.run(as: "bo", "passwd", "--password-stdin", stdin: "bo-password\nmember-of-the-year\n"), 64, "name or email")
+        expectFailure(try box.run(as: "bo", "passwd", "--password-stdin", stdin: "bo-password\nbo-password\n"), 64, "same as the current")
+        expectFailure(try box.run(["users", "reset", "bo@example.com", "--password-stdin"], stdin: "sunshine\n"), 64, "commonly used")
+        #expect(box.dump() == before)
+    }
+
+    /// An admin's reset: a one-time password, every login revoked, a forced
+    /// change, an account notice at once, and whoami saying who and when.
+    @Test func usersResetSetsAOneTimePasswordThatMustBeChanged() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let boBefore = try box.token("bo")
+        expectFailure(try box.run(as: "di", "users", "reset", "bo@example.com", "--password-stdin", stdin: "one-time-pw-42\n"), 77, "admin")
+        expectFailure(try box.run(as: "di", "users", "reset", "nobody@example.com", "--password-stdin", stdin: "one-time-pw-42\n"), 77, "admin")
+        expectFailure(try box.run(["users", "reset", "nobody@example.com", "--password-stdin"], stdin: "one-time-pw-42\n"), 66)
+        box.now = "2026-12-01T09:30:00Z"
+        let reset = try box.run(["users", "reset", "bo@example.com", "--password-stdin"], stdin: "one-time-pw-42\n")
+        try box.expectOK(reset)
+        #expect(!reset.stdout.contains("one-time-pw-42"))
+        expectFailure(try box.run(["whoami"], env: ["MINDBEAT_TOKEN": boBefore]), 77, "revoked")
+        expectFailure(try box.run(["login", "bo@example.com", "--password-stdin"], stdin: "bo-password\n"), 77)
+
+        let boState = box.root.appendingPathComponent("state-bo-reset").path
+        let asBo = ["XDG_STATE_HOME": boState]
+        let login = try box.run(["login", "bo@example.com", "--password-stdin"], stdin: "one-time-pw-42\n", env: asBo)
+        try box.expectOK(login)
+        #expect(login.stdout.contains("mindbeat passwd"))
+        for words in [["sessions", "list"], ["notes", "list"], ["profile", "--phone", "+49 170 7654321"]] {
+            expectFailure(try box.run(words, env: asBo), 77, "run mindbeat passwd")
+        }
+        let whoami = try box.run(["whoami"], env: asBo)
+        try box.expectOK(whoami)
+        #expect(whoami.stdout.contains("Password last reset by an administrator, Ann Coach <ann@example.com>, on 2026-12-01 09:30."))
+        #expect(Set(try box.run(["whoami", "--json"], env: asBo).object.keys) == ["email", "name", "role", "admin", "phone", "zoom"])
+        try box.expectOK(box.run(["passwd", "--password-stdin"], stdin: "one-time-pw-42\nbo-own-choice-7\n", env: asBo))
+        try box.expectOK(box.run(["sessions", "list"], env: asBo))
+
+        let outbox = try box.run("outbox", "--json")
+        #expect(outbox.array.map { "\($0["kind"] ?? "") \($0["recipient"] ?? "") \($0["due_at"] ?? "") \($0["session"] is NSNull)" }
+                == ["account bo@example.com 2026-12-01T09:30:00Z true"])
+        #expect(!box.dump().contains("one-time-pw-42"))
+    }
+
+    /// SPEC §5: a wrong email and a wrong password take the same time — an
+    /// unknown email costs one password verification, like a known one.
+    /// Interleaved runs, so that a busy machine slows both alike.
+    @Test func loginTakesTheSameTimeForAnUnknownEmailAsForAWrongPassword() throws {
+        let box = try Sandbox()
+        try box.seed()
+        var known: [Double] = [], unknown: [Double] = []
+        for _ in 0..<20 {
+            for (email, into) in [("bo@example.com", 0), ("nobody@example.com", 1)] {
+                let start = DispatchTime.now().uptimeNanoseconds
+                let outcome = try box.run(["login", email, "--password-stdin"], stdin: "not-the-password\n")
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                #expect(outcome.status == 77)
+                if into == 0 { known.append(seconds) } else { unknown.append(seconds) }
+            }
+        }
+        let median = { (times: [Double]) in times.sorted()[times.count / 2] }
+        let (a, b) = (median(known), median(unknown))
+        #expect(abs(a - b) / max(a, b) < 0.10, "medians: wrong password \(a) s, unknown email \(b) s")
     }
 
     @Test func usersAddAndList() throws {
@@ -124,10 +218,10 @@ struct AccountCommandTests {
         expectFailure(try box.run(as: "di", "users", "list"), 77, "admin")
         try box.logIn("bo")
         let before = box.dump()
-        expectFailure(try box.run(["users", "add", "--role", "member", "--name", "B", "--email", "Bo@Example.com", "--password-stdin"], stdin: "password123\n"), 1, "already exists")
-        expectFailure(try box.run(as: "bo", "users", "add", "--role", "member", "--name", "Z", "--email", "z@example.com", "--password-stdin", stdin: "password123\n"), 77)
-        expectFailure(try box.run(["users", "add", "--role", "member", "--name", "Z", "--email", "z@example.com", "--coach", "nobody@example.com", "--password-stdin"], stdin: "password123\n"), 66)
-        expectFailure(try box.run(["users", "add", "--role", "member", "--name", "Z", "--email", "z@example.com", "--manager", "di@example.com", "--password-stdin"], stdin: "password123\n"), 1, "not a manager")
+        expectFailure(try box.run(["users", "add", "--role", "member", "--name", "B", "--email", "Bo@Example.com", "--password-stdin"], stdin: "tulip-window-42\n"), 1, "already exists")
+        expectFailure(try box.run(as: "bo", "users", "add", "--role", "member", "--name", "Z", "--email", "z@example.com", "--password-stdin", stdin: "tulip-window-42\n"), 77)
+        expectFailure(try box.run(["users", "add", "--role", "member", "--name", "Z", "--email", "z@example.com", "--coach", "nobody@example.com", "--password-stdin"], stdin: "tulip-window-42\n"), 66)
+        expectFailure(try box.run(["users", "add", "--role", "member", "--name", "Z", "--email", "z@example.com", "--manager", "di@example.com", "--password-stdin"], stdin: "tulip-window-42\n"), 1, "not a manager")
         #expect(box.dump() == before)
     }
 

@@ -25,8 +25,8 @@ struct ExitStatusTests {
         expectFailure(try box.run("sessions", "lst"), 64, "did you mean 'sessions list'?")
         expectFailure(try box.run("contact", "1", "--via", "pigeon"), 64, "email, phone, chat")
         expectFailure(try box.run("sessions", "add", "--at"), 64, "needs a value")
-        expectFailure(try box.run(["users", "add", "--role", "member", "--name", "Bad\nName", "--email", "x@example.com", "--password-stdin"], stdin: "password123\n"), 64, "--name")
-        expectFailure(try box.run(["users", "add", "--role", "member", "--name", "X", "--email", "-x@example.com", "--password-stdin"], stdin: "password123\n"), 64, "--email")
+        expectFailure(try box.run(["users", "add", "--role", "member", "--name", "Bad\nName", "--email", "x@example.com", "--password-stdin"], stdin: "tulip-window-42\n"), 64, "--name")
+        expectFailure(try box.run(["users", "add", "--role", "member", "--name", "X", "--email", "-x@example.com", "--password-stdin"], stdin: "tulip-window-42\n"), 64, "--email")
         expectFailure(try box.run([]), 64)
         expectFailure(try box.run(["whoami"], env: ["MINDBEAT_NOW": "tomorrow"]), 64, "MINDBEAT_NOW")
         expectFailure(try box.run(["whoami"], env: ["MINDBEAT_NOW": "2026-02-30T10:00:00Z"]), 64, "MINDBEAT_NOW")
@@ -92,7 +92,7 @@ struct ExitStatusTests {
         let bytes = Data((0..<16_384).map { _ in UInt8.random(in: 0...255, using: &generator) })
         try bytes.write(to: URL(fileURLWithPath: random))
         expectFailure(try box.run(["whoami"], env: ["MINDBEAT_DB": random]), 65, "not a mindbeat database")
-        expectFailure(try box.run(["init", "--name", "A", "--email", "a@example.com", "--password-stdin"], stdin: "password123\n", env: ["MINDBEAT_DB": random]), 65)
+        expectFailure(try box.run(["init", "--name", "A", "--email", "a@example.com", "--password-stdin"], stdin: "tulip-window-42\n", env: ["MINDBEAT_DB": random]), 65)
         #expect(try Data(contentsOf: URL(fileURLWithPath: random)) == bytes)
 
         let foreign = box.root.appendingPathComponent("foreign.db").path
@@ -103,7 +103,7 @@ struct ExitStatusTests {
         sqlite.waitUntilExit()
         let before = try Data(contentsOf: URL(fileURLWithPath: foreign))
         expectFailure(try box.run(["sessions", "list"], env: ["MINDBEAT_DB": foreign]), 65)
-        expectFailure(try box.run(["init", "--name", "A", "--email", "a@example.com", "--password-stdin"], stdin: "password123\n", env: ["MINDBEAT_DB": foreign]), 65)
+        expectFailure(try box.run(["init", "--name", "A", "--email", "a@example.com", "--password-stdin"], stdin: "tulip-window-42\n", env: ["MINDBEAT_DB": foreign]), 65)
         #expect(try Data(contentsOf: URL(fileURLWithPath: foreign)) == before)
     }
 
@@ -125,7 +125,7 @@ struct ExitStatusTests {
         let box = try Sandbox()
         let blocker = box.root.appendingPathComponent("blocker").path
         _ = FileManager.default.createFile(atPath: blocker, contents: Data([1]))
-        let outcome = try box.run(["init", "--name", "A", "--email", "a@example.com", "--password-stdin"], stdin: "password123\n",
+        let outcome = try box.run(["init", "--name", "A", "--email", "a@example.com", "--password-stdin"], stdin: "tulip-window-42\n",
                                   env: ["MINDBEAT_DB": blocker + "/sub/mindbeat.db"])
         expectFailure(outcome, 73, "cannot create")
     }

@@ -106,6 +106,36 @@ struct OutboxCommandTests {
         #expect(result.lines.filter { !$0.isEmpty }.count == 3, "\(result.stdout)")
     }
 
+    /// `users reset` tells the account's owner at once, by email: who reset it
+    /// and when, and what to do — never the one-time password.
+    @Test func aResetIsMailedToTheAccountsOwnerAtOnce() throws {
+        let box = try Sandbox()
+        try box.seed()
+        box.now = "2026-12-01T09:30:00Z"
+        try box.expectOK(box.run(["users", "reset", "bo@example.com", "--password-stdin"], stdin: "one-time-pw-42\n"))
+        let (command, spool) = try Self.fakeSendmail(box)
+        let send = try box.run(["outbox", "send"], env: ["MINDBEAT_SENDMAIL": command, "MINDBEAT_MAIL_FROM": "coaching@example.org"])
+        #expect(send.stdout == "1 sent, 0 failed\n")
+        let check = """
+            import email, email.policy, sys, glob
+            [path] = glob.glob(sys.argv[1] + '/*.eml')
+            message = email.message_from_bytes(open(path, 'rb').read(), policy=email.policy.strict)
+            assert not message.defects, message.defects
+            assert message['To'].addresses[0].addr_spec == 'bo@example.com', message['To']
+            body = message.get_content()
+            assert 'one-time-pw-42' not in body
+            print(message['Subject'])
+            print(body)
+            """
+        let scriptPath = box.root.appendingPathComponent("check.py").path
+        try check.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        let result = try shell("python3 '\(scriptPath)' '\(spool)'")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.lines.first == "Your mindbeat password was reset")
+        #expect(result.stdout.contains("Password last reset by an administrator, Ann Coach <ann@example.com>, on 2026-12-01 09:30."))
+        #expect(result.stdout.contains("mindbeat passwd"))
+    }
+
     @Test func notYetDueNoticesWait() throws {
         let (box, _, _) = try Self.prepared(marker: "MARK-3")
         let (command, spool) = try Self.fakeSendmail(box)
@@ -251,7 +281,7 @@ struct OutboxCommandTests {
                                 ("--email", "-oQ@example.com"), ("--phone", "+1 555\r\n0100"), ("--zoom", "https://zoom.us/j/1\r\nBcc: x")] {
             var arguments = ["users", "add", "--role", "member", "--name", "Eve", "--email", "eve@example.com", "--password-stdin"]
             if let index = arguments.firstIndex(of: option) { arguments[index + 1] = value } else { arguments += [option, value] }
-            expectFailure(try box.run(arguments, stdin: "password123\n"), 64, option)
+            expectFailure(try box.run(arguments, stdin: "tulip-window-42\n"), 64, option)
         }
         expectFailure(try box.run("profile", "--zoom", "https://x\r\nBcc: y"), 64)
     }

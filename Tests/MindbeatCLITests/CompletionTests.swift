@@ -76,7 +76,7 @@ struct CompletionTests {
     @Test func aGroupOffersItsSubcommands() {
         #expect(candidates("sessions", "") == ["list", "show", "add"])
         #expect(candidates("sessions", "l") == ["list"])
-        #expect(candidates("users", "") == ["add", "list"])
+        #expect(candidates("users", "") == ["add", "list", "reset"])
         #expect(candidates("bogus", "") == [])
         #expect(candidates("sessions", "bogus", "") == [])
     }

@@ -52,7 +52,8 @@ struct LoginWalkTests {
         environment["XDG_STATE_HOME"] = world.directory + "/no-logins"
         let passwordFile = world.directory + "/walk-password"
         let file = fopen(passwordFile, "w")
-        fputs("a-password\n", file)
+        // Two lines: passwd reads the current password, then the new one.
+        fputs("a-password\nanother-pass-9\n", file)
         fclose(file)
         for command in Commands.table where !command.hidden {
             let line = Self.minimalLine(command)

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import TestSupport
 @testable import MindbeatCore
@@ -350,7 +353,7 @@ struct AccountTests {
     @Test func wrongEmailAndWrongPasswordFailAlike() throws {
         let f = try Fixture()
         let hash = try Secrets.hashPassword("correct horse")
-        try f.mindbeat.store.write { try $0.updatePassword(accountID: 1, hash: hash) }
+        try f.mindbeat.store.write { try $0.setPassword(accountID: 1, hash: hash, mustChange: false) }
         #expect(throws: MindbeatError.wrongCredentials) { try f.mindbeat.login(email: "ann@example.com", password: "wrong horse") }
         #expect(throws: MindbeatError.wrongCredentials) { try f.mindbeat.login(email: "nobody@example.com", password: "correct horse") }
         let (account, token) = try f.mindbeat.login(email: "ANN@example.com", password: "correct horse")
@@ -370,7 +373,7 @@ struct AccountTests {
     @Test func loginsExpireAfterThirtyDays() throws {
         let f = try Fixture()
         f.clock.instant = at("2026-12-31T07:59:59Z")
-        #expect(try f.mindbeat.whoami(f.actor("bo")).email == "bo@example.com")
+        #expect(try f.mindbeat.whoami(f.actor("bo")).account.email == "bo@example.com")
         f.clock.instant = at("2026-12-31T08:00:00Z")
         #expect(throws: MindbeatError.loginExpired) { try f.mindbeat.whoami(f.actor("bo")) }
     }
@@ -383,13 +386,98 @@ struct AccountTests {
         #expect(throws: MindbeatError.notLoggedIn) { try f.mindbeat.authenticate(.token("")) }
     }
 
-    @Test func changingThePasswordRevokesOtherLogins() throws {
+    /// Ann's password set to a real hash, for the tests that verify one.
+    static func withPassword(_ f: Fixture, _ password: String = "ann-current-pw", for id: Int64 = 1) throws {
+        let hash = try Secrets.hashPassword(password)
+        try f.mindbeat.store.write { try $0.setPassword(accountID: id, hash: hash, mustChange: false) }
+    }
+
+    @Test func changingThePasswordNeedsTheCurrentOneAndRevokesOtherLogins() throws {
         let f = try Fixture()
+        try Self.withPassword(f)
         let other = try Secrets.newToken()
         try f.mindbeat.store.write { try f.mindbeat.issue(other, to: 1, $0) }
-        _ = try f.mindbeat.changePassword(f.actor("ann"), passwordHash: try Secrets.hashPassword("new password"))
-        #expect(try f.mindbeat.whoami(f.actor("ann")).id == 1)
+        // A stolen login without the password changes nothing.
+        let error = try f.expectUnchanged { _ = try f.mindbeat.changePassword(f.actor("ann"), current: "guessed-wrong", new: "a brand new one") }
+        #expect(error == .wrongCurrentPassword)
+        _ = try f.mindbeat.changePassword(f.actor("ann"), current: "ann-current-pw", new: "a brand new one")
+        #expect(try f.mindbeat.whoami(f.actor("ann")).account.id == 1)
         #expect(throws: MindbeatError.loginExpired) { try f.mindbeat.authenticate(.token(other)) }
+        #expect(throws: MindbeatError.wrongCredentials) { try f.mindbeat.login(email: "ann@example.com", password: "ann-current-pw") }
+        _ = try f.mindbeat.login(email: "ann@example.com", password: "a brand new one")
+    }
+
+    @Test func aNewPasswordMayNotHoldTheAccountsNameOrBeTheSame() throws {
+        let f = try Fixture()
+        try Self.withPassword(f)
+        for bad in ["ann-current-pw", "my-coach-pw-9", "xxANNxxCOACHxx"] {
+            let error = try f.expectUnchanged { _ = try f.mindbeat.changePassword(f.actor("ann"), current: "ann-current-pw", new: bad) }
+            if case .unacceptablePassword = error {} else { Issue.record("\(bad): \(String(describing: error))") }
+        }
+    }
+
+    @Test func onlyAnAdminResetsAndNobodyElseLearnsWhichAccountsExist() throws {
+        let f = try Fixture()
+        for email in ["bo@example.com", "nobody@example.com"] {
+            let error = try f.expectUnchanged { _ = try f.mindbeat.resetPassword(f.actor("di"), email: email, oneTimePassword: "one-time-pw-1") }
+            #expect(error == .forbidden(.needsAdmin(.resetPasswords)))
+        }
+        let error = try f.expectUnchanged { _ = try f.mindbeat.resetPassword(f.actor("ann"), email: "nobody@example.com", oneTimePassword: "one-time-pw-1") }
+        #expect(error == .notFound(.account("nobody@example.com")))
+        let personal = try f.expectUnchanged { _ = try f.mindbeat.resetPassword(f.actor("ann"), email: "bo@example.com", oneTimePassword: "member-bo-2026") }
+        if case .unacceptablePassword = personal {} else { Issue.record("\(String(describing: personal))") }
+    }
+
+    /// A reset is a takeover an admin can make: it revokes every login, makes
+    /// the owner choose their own password, tells them at once, and shows.
+    @Test func aResetRevokesLoginsForcesAChangeAndNeverHappensSilently() throws {
+        let f = try Fixture()
+        let bo = try f.actor("bo")
+        f.clock.set("2026-12-01T08:30:00Z")
+        let reset = try f.mindbeat.resetPassword(f.actor("ann"), email: "bo@example.com", oneTimePassword: "one-time-pw-1")
+        #expect(reset.mustChangePassword)
+        #expect(throws: MindbeatError.loginExpired) { try f.mindbeat.whoami(bo) }
+        let notices = try f.mindbeat.outbox(f.actor("ann"))
+        #expect(notices.map { "\($0.kind.rawValue) \($0.recipient.email) \($0.dueAt.rfc3339) \($0.sessionID == nil)" }
+                == ["account bo@example.com 2026-12-01T08:30:00Z true"])
+
+        // The next password login may look, log out and change the password; nothing else.
+        let (_, token) = try f.mindbeat.login(email: "bo@example.com", password: "one-time-pw-1")
+        let signedIn = try f.mindbeat.authenticate(.token(token))
+        #expect(throws: MindbeatError.mustChangePassword) { try f.mindbeat.sessions(signedIn, scope: .upcoming) }
+        #expect(throws: MindbeatError.mustChangePassword) { try f.mindbeat.notes(signedIn) }
+        let (me, takeover) = try f.mindbeat.whoami(signedIn)
+        #expect(me.mustChangePassword)
+        #expect(takeover == Takeover(at: at("2026-12-01T08:30:00Z"), by: Person(id: 1, email: "ann@example.com", name: "Ann Coach"), kind: .passwordReset))
+        _ = try f.mindbeat.changePassword(signedIn, current: "one-time-pw-1", new: "my own choice 7")
+        #expect(try f.mindbeat.sessions(signedIn, scope: .upcoming).isEmpty)
+        #expect(try f.mindbeat.whoami(signedIn).account.mustChangePassword == false)
+        // The record of the takeover stays.
+        #expect(try f.mindbeat.whoami(signedIn).takeover?.by.email == "ann@example.com")
+    }
+
+    @Test func theDecoyHashCostsOneVerificationAndMatchesNothing() throws {
+        let real = try Secrets.hashPassword("correct horse")
+        let decoy = Secrets.decoyHash
+        // The same algorithm and limits: everything up to the salt.
+        let prefix = { (hash: String) in hash.split(separator: "$").prefix(3).joined(separator: "$") }
+        #expect(prefix(decoy) == prefix(real))
+        #expect(decoy.split(separator: "$").count == real.split(separator: "$").count)
+        #expect(!Secrets.verifyPassword("correct horse", hash: decoy))
+        #expect(!Secrets.verifyPassword("", hash: decoy))
+        // Verifying against it is as slow as against a real hash: within a
+        // factor of 2 in the median of 5 (the end-to-end test holds 10%).
+        func median(_ hash: String) -> Int64 {
+            var times: [Int64] = []
+            for _ in 0..<5 {
+                let start = monotonicNanoseconds()
+                _ = Secrets.verifyPassword("wrong horse", hash: hash)
+                times.append(monotonicNanoseconds() - start)
+            }
+            return times.sorted()[2]
+        }
+        let decoyTime = median(decoy), realTime = median(real)
+        #expect(decoyTime * 2 > realTime && realTime * 2 > decoyTime, "decoy \(decoyTime) ns, real \(realTime) ns")
     }
 
     @Test func passwordsAreArgon2idAndVerify() throws {
@@ -491,4 +579,10 @@ struct SignInTests {
         #expect(notAManager == .notFound(.manager("bo@example.com")) && noManager == .notFound(.manager("nobody@example.com")))
         _ = try f.mindbeat.addAccount(f.actor("di"), NewAccount(role: .member, name: "X", email: "x@example.com", managerEmail: "cy@example.com"), passwordHash: "x")
     }
+}
+
+func monotonicNanoseconds() -> Int64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
 }

@@ -53,18 +53,37 @@ struct StoreTests {
         #expect(fileBytes(f.path) == before)
     }
 
+    /// A database of schema 2 (0.1's early layout: no feedback table, no
+    /// partial indexes, no account notices), with a session and a notice in it,
+    /// opened by this mindbeat: migrated in place, its rows kept.
     @Test func anOlderDatabaseIsMigratedInPlaceKeepingItsData() throws {
-        let f = try Fixture()
-        let id = try f.schedule("2026-12-01T09:00:00Z")
-        // Back to schema 2: no feedback table, no partial indexes.
-        try f.database.execute("""
-            DROP TABLE feedback; DROP INDEX open_sessions_by_coach; DROP INDEX open_sessions_by_member;
-            PRAGMA user_version = 2;
-            """)
-        let reopened = try SQLiteStore.open(path: f.path)
+        let directory = temporaryDirectory()
+        defer { removeTree(directory) }
+        let path = directory + "/old.db"
+        do {
+            let db = try Database(path: path, create: true)
+            for migration in Schema.migrations.prefix(2) { try db.execute(migration) }
+            try db.execute("""
+                PRAGMA application_id = \(Schema.applicationID); PRAGMA user_version = 2;
+                INSERT INTO settings VALUES ('install_id', 'old-install');
+                INSERT INTO accounts (id, email, name, role, admin, password_hash, created_at) VALUES (1, 'ann@example.com', 'Ann', 'coach', 1, 'x', 0);
+                INSERT INTO accounts (id, email, name, role, password_hash, coach_id, created_at) VALUES (2, 'bo@example.com', 'Bo', 'member', 'x', 1, 0);
+                INSERT INTO sessions (id, coach_id, member_id, starts_at, duration_minutes, created_at) VALUES (7, 1, 2, 1796115600, 60, 0);
+                INSERT INTO notices (id, recipient_id, session_id, kind, due_at, status, attempts, created_at)
+                    VALUES (3, 2, 7, 'reminder', 1796115960, 'sent', 1, 0);
+                """)
+        }
+        let reopened = try SQLiteStore.open(path: path)
+        #expect(reopened.installID == "old-install")
         #expect(try reopened.database.integer("PRAGMA user_version") == Schema.currentVersion)
         #expect(try reopened.database.integer("SELECT count(*) FROM sqlite_schema WHERE name IN ('feedback', 'open_sessions_by_coach')") == 2)
-        #expect(try reopened.read { try $0.session(id: id) }?.member.email == "bo@example.com")
+        #expect(try reopened.read { try $0.session(id: 7) }?.member.email == "bo@example.com")
+        #expect(try reopened.read { try $0.notices(hidingReportsOf: 0) }.map { "\($0.id) \($0.kind.rawValue) \($0.status.rawValue)" } == ["3 reminder sent"])
+        #expect(try reopened.read { try $0.account(id: 2) }?.mustChangePassword == false)
+        // The rebuilt notices table takes an account notice, which has no session.
+        try reopened.write { try $0.queueNotice(recipientID: 2, sessionID: nil, kind: .account, dueAt: Instant(secondsSinceEpoch: 0), at: Instant(secondsSinceEpoch: 0)) }
+        #expect(try reopened.database.integer("PRAGMA foreign_key_check") == nil)
+        #expect(try reopened.database.row("PRAGMA integrity_check")?.text(0) == "ok")
     }
 
     @Test func theDatabaseIsPrivateAndInWALMode() throws {

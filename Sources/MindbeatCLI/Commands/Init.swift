@@ -21,7 +21,8 @@ extension Commands {
         action: .open { context, arguments in
             let name = try arguments.required(.name)
             let email = try arguments.required(.email)
-            let password = try context.readPassword(fromStdin: arguments.has(.passwordStdin), confirm: true)
+            let password = try context.readPassword(
+                fromStdin: arguments.has(.passwordStdin), confirm: true, use: .new(name: name, email: email))
             let hash = try Secrets.hashPassword(password)
             let location = try context.databaseLocation()
             // A file left by an init that failed is empty or has no accounts, and

@@ -19,6 +19,7 @@ extension Commands {
             let (account, token) = try mindbeat.login(email: email, password: password)
             try context.saveToken(token, for: mindbeat.store)
             context.out.line("Logged in as \(context.render.text(account.label)).")
+            if account.mustChangePassword { context.out.line(Phrases.mustChangePassword) }
         }
     )
 }

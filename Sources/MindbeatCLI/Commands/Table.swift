@@ -3,7 +3,7 @@ extension Commands {
     static let table: [Command] = [
         sessionsList, sessionsShow, sessionsAdd, attend, status, chat, contact, switchChannel, end, helpCall,
         notesAdd, notesList, feedback, feedbackShow,
-        initialise, login, logout, whoami, passwd, usersAdd, usersList, profile, members,
+        initialise, login, logout, whoami, passwd, usersAdd, usersList, usersReset, profile, members,
         outbox, outboxSend,
         help, completions, complete, generate,
     ]

@@ -33,7 +33,8 @@ extension Commands {
                 phone: arguments[.phone].flatMap { $0.isEmpty ? nil : $0 },
                 zoom: arguments[.zoom].flatMap { $0.isEmpty ? nil : $0 }, isAdmin: arguments.has(.admin))
             let password = try input.readPassword(
-                fromStdin: arguments.has(.passwordStdin), confirm: true, prompt: "Password for \(email): ")
+                fromStdin: arguments.has(.passwordStdin), confirm: true, prompt: "Password for \(email): ",
+                use: .new(name: new.name, email: email))
             return { signedIn in
                 // Hashing happens before the write transaction opens.
                 let hash = try Secrets.hashPassword(password)

@@ -6,9 +6,10 @@ import MindbeatCore
 enum NoticeMessage {
     /// An RFC 5322 message with the headers the contract lists.
     static func compose(
-        _ notice: Notice, session: Session?, from: String, date: Instant, messageID: String, zone: any LocalZone
+        _ notice: Notice, session: Session?, takeover: Takeover? = nil, from: String, date: Instant, messageID: String,
+        zone: any LocalZone
     ) -> String {
-        let (subject, body) = text(notice, session: session, zone: zone)
+        let (subject, body) = text(notice, session: session, takeover: takeover, zone: zone)
         let headers = [
             "Date: " + rfc5322Date(date),
             "From: mindbeat <\(from)>",
@@ -22,7 +23,7 @@ enum NoticeMessage {
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + body.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n")
     }
 
-    static func text(_ notice: Notice, session: Session?, zone: any LocalZone) -> (String, String) {
+    static func text(_ notice: Notice, session: Session?, takeover: Takeover? = nil, zone: any LocalZone) -> (String, String) {
         let hello = "Hello \(notice.recipient.name),\n\n"
         let signature = "\n\n-- \nmindbeat\n"
         switch notice.kind {
@@ -44,6 +45,14 @@ enum NoticeMessage {
             return (
                 "\(session.coach.name) is waiting for you",
                 hello + "\(session.coach.name) is waiting for you in your session of \(when).\nJoin it with:\n\n    mindbeat attend \(session.id)" + signature
+            )
+        case .account:
+            let what = takeover.map { Phrases.takeover($0, zone: zone) } ?? "An administrator changed how your account logs in."
+            return (
+                "Your mindbeat password was reset",
+                hello + what + "\nYour logins were revoked. Log in with the one-time password they give you, then choose\n"
+                    + "your own with:\n\n    mindbeat passwd\n\nIf you did not ask for this, tell them at once: anyone holding that\n"
+                    + "one-time password can log in as you until you change it." + signature
             )
         }
     }
@@ -128,7 +137,8 @@ struct SendmailTransport: NoticeDelivery {
         let domain = from.split(separator: "@").last.map(String.init) ?? "localhost"
         let messageID = "notice-\(outgoing.notice.id).\(outgoing.attempt).\(outgoing.installID.prefix(16))@\(domain)"
         let message = NoticeMessage.compose(
-            outgoing.notice, session: outgoing.session, from: from, date: outgoing.date, messageID: messageID, zone: zone)
+            outgoing.notice, session: outgoing.session, takeover: outgoing.takeover, from: from, date: outgoing.date,
+            messageID: messageID, zone: zone)
         let child = ChildProcess(arguments: command, input: Array(message.utf8), timeout: Policy.mailTimeoutSeconds, ownProcessGroup: true)
         do {
             let result = try child.run()

@@ -22,10 +22,14 @@ public struct Account: Equatable, Sendable {
     public var coachID: Int64?
     /// A member's line manager.
     public var managerID: Int64?
+    /// An admin reset the password: the owner must choose their own before
+    /// a password login may do anything else.
+    public var mustChangePassword: Bool
 
     public init(
         id: Int64, email: String, name: String, role: Role, isAdmin: Bool,
-        phone: String? = nil, zoom: String? = nil, coachID: Int64? = nil, managerID: Int64? = nil
+        phone: String? = nil, zoom: String? = nil, coachID: Int64? = nil, managerID: Int64? = nil,
+        mustChangePassword: Bool = false
     ) {
         self.id = id
         self.email = email
@@ -36,6 +40,7 @@ public struct Account: Equatable, Sendable {
         self.zoom = zoom
         self.coachID = coachID
         self.managerID = managerID
+        self.mustChangePassword = mustChangePassword
     }
 
     /// `Name <email>`, as messages name people.
@@ -67,5 +72,26 @@ public struct Person: Equatable, Sendable {
 
     public var firstName: String {
         name.split(separator: " ").first.map(String.init) ?? name
+    }
+}
+
+/// How an admin took an account over.
+public enum TakeoverKind: String, Sendable {
+    /// `users reset`: a one-time password.
+    case passwordReset = "password_reset"
+}
+
+/// The last time an admin took an account over, so that it never happens
+/// silently: `whoami` shows it and an `account` notice tells the owner.
+public struct Takeover: Equatable, Sendable {
+    public let at: Instant
+    /// The admin who did it.
+    public let by: Person
+    public let kind: TakeoverKind
+
+    public init(at: Instant, by: Person, kind: TakeoverKind) {
+        self.at = at
+        self.by = by
+        self.kind = kind
     }
 }

@@ -2,6 +2,9 @@
 public enum NoticeKind: String, Sendable {
     case sharedNotes = "shared_notes"
     case reminder
+    /// An admin took the recipient's account over (a password reset): it
+    /// never happens silently.
+    case account
 }
 
 /// Where a notice stands.
@@ -40,6 +43,8 @@ public struct OutgoingNotice: Sendable {
     public let notice: Notice
     /// The session it is about, if any.
     public let session: Session?
+    /// For an `account` notice: the last takeover of the recipient's account.
+    public let takeover: Takeover?
     /// Which attempt this is, from 1: part of a unique Message-ID.
     public let attempt: Int64
     /// The database's id: part of a unique Message-ID.

@@ -44,14 +44,15 @@ extension Mindbeat {
         let claim = Secrets.hex(try Secrets.randomBytes(16))
         let claimedAt = now
         let staleBefore = Instant(secondsSinceEpoch: claimedAt.secondsSinceEpoch - Mindbeat.claimLeaseSeconds)
-        let claimed: [(Notice, Session?)] = try store.write { tx in
+        let claimed: [(Notice, Session?, Takeover?)] = try store.write { tx in
             try tx.claimDueNotices(now: claimedAt, staleBefore: staleBefore, claim: claim).map { notice in
-                (notice, try notice.sessionID.flatMap { try tx.session(id: $0) })
+                (notice, try notice.sessionID.flatMap { try tx.session(id: $0) },
+                 notice.kind == .account ? try tx.lastTakeover(accountID: notice.recipient.id) : nil)
             }
         }
         var report = DeliveryReport()
-        for (notice, session) in claimed {
-            let outgoing = OutgoingNotice(notice: notice, session: session, attempt: notice.attempts + 1,
+        for (notice, session, takeover) in claimed {
+            let outgoing = OutgoingNotice(notice: notice, session: session, takeover: takeover, attempt: notice.attempts + 1,
                                           installID: store.installID, date: now)
             var error: String?
             if case .failed(let why) = delivery.deliver(outgoing) { error = why }

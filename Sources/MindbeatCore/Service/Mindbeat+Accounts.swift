@@ -74,7 +74,7 @@ extension Mindbeat {
 
     /// Revokes the credential in use.
     public func logout(_ actor: Actor) throws -> Account {
-        try write(actor) { tx, me in
+        try write(actor, duringPasswordChange: true) { tx, me in
             switch actor.credential {
             case .token(let token): try tx.revokeToken(hash: Secrets.tokenHash(token), at: now)
             }
@@ -82,23 +82,69 @@ extension Mindbeat {
         }
     }
 
-    /// The caller's account.
-    public func whoami(_ actor: Actor) throws -> Account {
-        try read(actor) { _, me in me }
+    /// The caller's account, and the last time an admin took it over.
+    public func whoami(_ actor: Actor) throws -> (account: Account, takeover: Takeover?) {
+        try read(actor, duringPasswordChange: true) { tx, me in (me, try tx.lastTakeover(accountID: me.id)) }
     }
 
-    /// Sets a new password (hashed by the caller) and revokes every other login
-    /// of the account.
-    public func changePassword(_ actor: Actor, passwordHash: String) throws -> Account {
-        try write(actor) { tx, me in
-            try tx.updatePassword(accountID: me.id, hash: passwordHash)
+    /// Changes the caller's password: the current one first (so that a
+    /// stolen login cannot become a takeover), then the new one, which the
+    /// caller has checked against the context-free rules and which is
+    /// checked here against the account's name and email. Verifying and
+    /// hashing happen outside any transaction; the write makes sure the
+    /// password did not change in between. Every other login of the account
+    /// is revoked, and a reset's "must change" is cleared.
+    public func changePassword(_ actor: Actor, current: String, new: String) throws -> Account {
+        let (me, stored) = try read(actor, duringPasswordChange: true) { tx, me in (me, try tx.passwordHash(accountID: me.id)) }
+        guard let stored, Secrets.verifyPassword(current, hash: stored) else { throw MindbeatError.wrongCurrentPassword }
+        guard new != current else { throw MindbeatError.unacceptablePassword(InvalidValue("is the same as the current one")) }
+        do throws(InvalidValue) {
+            try PasswordPolicy.check(new, name: me.name, email: me.email)
+        } catch {
+            throw MindbeatError.unacceptablePassword(error)
+        }
+        let hash = try Secrets.hashPassword(new)
+        return try write(actor, duringPasswordChange: true) { tx, me in
+            guard try tx.passwordHash(accountID: me.id) == stored else { throw MindbeatError.wrongCurrentPassword }
+            try tx.setPassword(accountID: me.id, hash: hash, mustChange: false)
             let keep: [UInt8]?
             switch actor.credential {
             case .token(let token): keep = Secrets.tokenHash(token)
             }
             try tx.revokeTokens(accountID: me.id, except: keep, at: now)
-            return me
+            return try tx.account(id: me.id) ?? me
         }
+    }
+
+    /// Sets a one-time password on an account (admin): every login of the
+    /// account is revoked, it must choose its own password at its next
+    /// password login, and — because an admin can take an account over this
+    /// way — the owner is sent an `account` notice at once and `whoami` shows
+    /// who did it and when.
+    public func resetPassword(_ actor: Actor, email: String, oneTimePassword: String) throws -> Account {
+        let target = try read(actor) { tx, me in try resettable(email, by: me, tx) }
+        do throws(InvalidValue) {
+            try PasswordPolicy.check(oneTimePassword, name: target.name, email: target.email)
+        } catch {
+            throw MindbeatError.unacceptablePassword(error)
+        }
+        let hash = try Secrets.hashPassword(oneTimePassword)
+        return try write(actor) { tx, me in
+            let target = try resettable(email, by: me, tx)
+            try tx.setPassword(accountID: target.id, hash: hash, mustChange: true)
+            try tx.revokeTokens(accountID: target.id, except: nil, at: now)
+            try tx.recordTakeover(accountID: target.id, by: me.id, kind: .passwordReset, at: now)
+            try tx.queueNotice(recipientID: target.id, sessionID: nil, kind: .account, dueAt: now, at: now)
+            return try tx.account(id: target.id) ?? target
+        }
+    }
+
+    /// The account an admin resets: the right is checked before the address
+    /// is looked up, so that nobody else learns which accounts exist.
+    private func resettable(_ email: String, by me: Account, _ tx: any StoreReader) throws -> Account {
+        guard me.isAdmin else { throw MindbeatError.forbidden(.needsAdmin(.resetPasswords)) }
+        guard let target = try tx.account(email: email) else { throw MindbeatError.notFound(.account(email)) }
+        return target
     }
 
     /// Adds an account: an admin adds anyone; a coach adds members of their own.
@@ -168,7 +214,7 @@ extension Mindbeat {
     /// Shows, or updates and shows, the caller's own profile. A double optional
     /// is "leave alone" (nil), "clear" (.some(nil)) or "set".
     public func profile(_ actor: Actor, phone: String?? = nil, zoom: String?? = nil) throws -> Account {
-        if phone == nil && zoom == nil { return try whoami(actor) }
+        if phone == nil && zoom == nil { return try read(actor) { _, me in me } }
         return try write(actor) { tx, me in
             try tx.updateProfile(accountID: me.id, phone: phone, zoom: zoom)
             return try tx.account(id: me.id) ?? me

@@ -26,34 +26,41 @@ public final class Mindbeat {
     public static let tokenLifetimeSeconds: Int64 = Policy.loginLifetimeDays * 86_400
 
     /// The account a credential belongs to, if it is known, live and unexpired.
+    /// An account whose password an admin reset is signed in too: what it may
+    /// do is decided by each transaction (`verify`).
     public func authenticate(_ credential: Credential) throws -> Actor {
-        try store.read { tx in Actor(account: try verify(credential, tx), credential: credential) }
+        try store.read { tx in Actor(account: try verify(credential, tx, duringPasswordChange: true), credential: credential) }
     }
 
     /// The credential's account as it is in this transaction: every
     /// transaction that acts for someone checks the credential again, so a
     /// login revoked or expired after the command signed in stops it there.
-    func verify(_ credential: Credential, _ tx: any StoreReader) throws -> Account {
+    ///
+    /// A password login of an account whose password an admin reset may only
+    /// change it, log out and ask who it is (`duringPasswordChange`): the
+    /// one-time password is not a login to work with.
+    func verify(_ credential: Credential, _ tx: any StoreReader, duringPasswordChange: Bool = false) throws -> Account {
         switch credential {
         case .token(let token):
             guard !token.isEmpty, let login = try tx.login(tokenHash: Secrets.tokenHash(token)) else {
                 throw MindbeatError.notLoggedIn
             }
             guard !login.revoked, now < login.expiresAt else { throw MindbeatError.loginExpired }
+            if login.account.mustChangePassword && !duringPasswordChange { throw MindbeatError.mustChangePassword }
             return login.account
         }
     }
 
     /// Runs `body` for the actor inside one write transaction, with their
     /// account as it is now.
-    func write<T>(_ actor: Actor, _ body: (any StoreWriter, Account) throws -> T) throws -> T {
-        try store.write { tx in try body(tx, try verify(actor.credential, tx)) }
+    func write<T>(_ actor: Actor, duringPasswordChange: Bool = false, _ body: (any StoreWriter, Account) throws -> T) throws -> T {
+        try store.write { tx in try body(tx, try verify(actor.credential, tx, duringPasswordChange: duringPasswordChange)) }
     }
 
     /// Runs `body` for the actor inside one read transaction, with their
     /// account as it is now.
-    func read<T>(_ actor: Actor, _ body: (any StoreReader, Account) throws -> T) throws -> T {
-        try store.read { tx in try body(tx, try verify(actor.credential, tx)) }
+    func read<T>(_ actor: Actor, duringPasswordChange: Bool = false, _ body: (any StoreReader, Account) throws -> T) throws -> T {
+        try store.read { tx in try body(tx, try verify(actor.credential, tx, duringPasswordChange: duringPasswordChange)) }
     }
 }
 

@@ -40,6 +40,9 @@ public protocol StoreReader {
     /// Compared case-insensitively.
     func account(email: String) throws -> Account?
     func passwordHash(email: String) throws -> (accountID: Int64, hash: String)?
+    func passwordHash(accountID: Int64) throws -> String?
+    /// The last time an admin took the account over, if ever.
+    func lastTakeover(accountID: Int64) throws -> Takeover?
     /// Accounts, optionally of one role, by name then email.
     func accounts(role: Role?) throws -> [Account]
     /// A coach's members, by name then email.
@@ -94,7 +97,9 @@ public protocol StoreWriter: StoreReader {
     func insertAccount(_ account: NewAccountRecord, at now: Instant) throws -> Int64
     /// A double optional is "leave alone" (nil), "clear" (.some(nil)) or "set".
     func updateProfile(accountID: Int64, phone: String??, zoom: String??) throws
-    func updatePassword(accountID: Int64, hash: String) throws
+    /// Sets the password hash, and whether its owner must change it.
+    func setPassword(accountID: Int64, hash: String, mustChange: Bool) throws
+    func recordTakeover(accountID: Int64, by adminID: Int64, kind: TakeoverKind, at now: Instant) throws
     func insertToken(hash: [UInt8], accountID: Int64, at now: Instant, expiresAt: Instant) throws
     func revokeToken(hash: [UInt8], at now: Instant) throws
     /// Revokes every live token of an account but one.

@@ -21,6 +21,14 @@ public enum MindbeatError: Error, Equatable, Sendable {
     case loginExpired
     /// Wrong email or password; the same for both (77).
     case wrongCredentials
+    /// `passwd` was given a current password that is not the account's (77).
+    case wrongCurrentPassword
+    /// The account's password was reset by an admin: until its owner sets
+    /// their own, a password login may only change it, log out or look (77).
+    case mustChangePassword
+    /// A new password the policy refuses for this account: it holds the
+    /// account's name or email (64).
+    case unacceptablePassword(InvalidValue)
     /// The caller's role or rights do not allow this (77).
     case forbidden(Forbidden)
     /// Absent, or not visible to the caller: one answer for both (66).
@@ -73,7 +81,7 @@ public enum Activity: Equatable, Sendable {
     case attend, chat, readChat, contact, switchChannel, end
     case writeNotes, readNotes, writeProfileNotes
     case leaveFeedback, readFeedback
-    case schedule, addAccounts, grantAdmin, listAccounts, readOutbox, listMembers
+    case schedule, addAccounts, grantAdmin, listAccounts, resetPasswords, readOutbox, listMembers
     case seeStatus(session: Int64)
 }
 

@@ -1,6 +1,6 @@
 /// The SQL of accounts and login tokens.
 extension SQLiteTransaction {
-    static let accountColumns = "id, email, name, role, admin, phone, zoom, coach_id, manager_id"
+    static let accountColumns = "id, email, name, role, admin, phone, zoom, coach_id, manager_id, must_change_password"
 
     static func account(from row: Row) throws -> Account {
         guard let id = row.integer(0), let email = row.text(1), let name = row.text(2),
@@ -8,7 +8,8 @@ extension SQLiteTransaction {
         else { throw CorruptRow() }
         return Account(
             id: id, email: email, name: name, role: role, isAdmin: row.bool(4),
-            phone: row.text(5), zoom: row.text(6), coachID: row.integer(7), managerID: row.integer(8))
+            phone: row.text(5), zoom: row.text(6), coachID: row.integer(7), managerID: row.integer(8),
+            mustChangePassword: row.bool(9))
     }
 
     func accountCount() throws -> Int64 {
@@ -81,8 +82,34 @@ extension SQLiteTransaction {
         }
     }
 
-    func updatePassword(accountID: Int64, hash: String) throws {
-        try db.run("UPDATE accounts SET password_hash = ? WHERE id = ?", [.text(hash), .integer(accountID)])
+    func passwordHash(accountID: Int64) throws -> String? {
+        try db.row("SELECT password_hash FROM accounts WHERE id = ?", [.integer(accountID)]).map { row in
+            guard let hash = row.text(0) else { throw CorruptRow() }
+            return hash
+        }
+    }
+
+    func setPassword(accountID: Int64, hash: String, mustChange: Bool) throws {
+        try db.run("UPDATE accounts SET password_hash = ?, must_change_password = ? WHERE id = ?",
+                   [.text(hash), SQLiteValue(mustChange), .integer(accountID)])
+    }
+
+    func recordTakeover(accountID: Int64, by adminID: Int64, kind: TakeoverKind, at now: Instant) throws {
+        try db.run("UPDATE accounts SET taken_over_at = ?, taken_over_by = ?, taken_over_how = ? WHERE id = ?",
+                   [.integer(now.secondsSinceEpoch), .integer(adminID), .text(kind.rawValue), .integer(accountID)])
+    }
+
+    func lastTakeover(accountID: Int64) throws -> Takeover? {
+        guard let row = try db.row(
+            """
+            SELECT a.taken_over_at, a.taken_over_how, b.id, b.email, b.name
+            FROM accounts a JOIN accounts b ON b.id = a.taken_over_by WHERE a.id = ? AND a.taken_over_at IS NOT NULL
+            """, [.integer(accountID)])
+        else { return nil }
+        guard let kind = row.text(1).flatMap(TakeoverKind.init(rawValue:)), let id = row.integer(2),
+              let email = row.text(3), let name = row.text(4)
+        else { throw CorruptRow() }
+        return Takeover(at: try row.requiredInstant(0), by: Person(id: id, email: email, name: name), kind: kind)
     }
 
     // MARK: Login tokens
@@ -97,13 +124,13 @@ extension SQLiteTransaction {
         guard let row = try db.row(
             """
             SELECT a.id, a.email, a.name, a.role, a.admin, a.phone, a.zoom, a.coach_id, a.manager_id,
-                   t.expires_at, t.revoked_at
+                   a.must_change_password, t.expires_at, t.revoked_at
             FROM login_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.hash = ?
             """, [.blob(tokenHash)])
         else { return nil }
         let account = try SQLiteTransaction.account(from: row)
-        let expires = try row.requiredInstant(9)
-        return (account, expires, try row.instant(10) != nil)
+        let expires = try row.requiredInstant(10)
+        return (account, expires, try row.instant(11) != nil)
     }
 
     func revokeToken(hash: [UInt8], at now: Instant) throws {

@@ -122,6 +122,44 @@ enum Schema {
         CREATE INDEX open_sessions_by_coach ON sessions(coach_id, starts_at) WHERE status IN ('scheduled', 'in_progress');
         CREATE INDEX open_sessions_by_member ON sessions(member_id, starts_at) WHERE status IN ('scheduled', 'in_progress');
         """,
+        """
+        -- A password reset by an admin: the account must choose its own at its
+        -- next password login, and whoami says when and by whom an admin last
+        -- took the account over (a reset; from team mode on, a first key).
+        ALTER TABLE accounts ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0
+            CHECK (must_change_password IN (0, 1));
+        ALTER TABLE accounts ADD COLUMN taken_over_at INTEGER;
+        ALTER TABLE accounts ADD COLUMN taken_over_by INTEGER REFERENCES accounts(id);
+        ALTER TABLE accounts ADD COLUMN taken_over_how TEXT CHECK (taken_over_how IN ('password_reset', 'key_added'));
+
+        -- Notices gain the kinds and the status of 0.2 (an account notice has no
+        -- session). SQLite cannot change a CHECK in place: the table is rebuilt
+        -- once, for every kind the 0.2 contract names.
+        CREATE TABLE notices_0_2 (
+            id INTEGER PRIMARY KEY,
+            recipient_id INTEGER NOT NULL REFERENCES accounts(id),
+            session_id INTEGER REFERENCES sessions(id),
+            kind TEXT NOT NULL CHECK (kind IN ('shared_notes', 'reminder', 'upcoming', 'scheduled', 'rescheduled',
+                                               'cancelled', 'flagged', 'account')),
+            due_at INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed', 'withdrawn')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            claimed_at INTEGER,
+            claim TEXT,
+            sent_at INTEGER,
+            last_error TEXT,
+            created_at INTEGER NOT NULL
+        );
+        INSERT INTO notices_0_2 (id, recipient_id, session_id, kind, due_at, status, attempts, claimed_at, claim,
+                                 sent_at, last_error, created_at)
+            SELECT id, recipient_id, session_id, kind, due_at, status, attempts, claimed_at, claim,
+                   sent_at, last_error, created_at FROM notices;
+        DROP TABLE notices;
+        ALTER TABLE notices_0_2 RENAME TO notices;
+        CREATE INDEX notices_by_status ON notices(status, due_at);
+        CREATE INDEX notices_by_session ON notices(session_id, recipient_id);
+        CREATE INDEX notices_by_recipient ON notices(recipient_id);
+        """,
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }
