@@ -52,9 +52,9 @@ extension Mindbeat {
     }
 
     func issue(_ token: String, to accountID: Int64, _ tx: any StoreWriter) throws {
-        guard let expires = now.adding(seconds: Mindbeat.tokenLifetimeSeconds) else {
-            throw MindbeatError.internal("the clock is too close to the end of the supported range")
-        }
+        // A login made in the last 30 days of year 9999 lasts to its end.
+        let expires = now.adding(seconds: Mindbeat.tokenLifetimeSeconds)
+            ?? Instant(secondsSinceEpoch: Instant.validRange.upperBound)
         try tx.insertToken(hash: Secrets.tokenHash(token), accountID: accountID, at: now, expiresAt: expires)
     }
 
