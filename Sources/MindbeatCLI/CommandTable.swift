@@ -192,6 +192,14 @@ struct Command: Sendable {
         positionals.contains { $0.kind == .text } || options.contains { $0.value == .text }
     }
 
+    /// Whether a word of this command's line may be private — free text out of
+    /// place (`chat "I am scared…"` with no ID), or a password typed as an
+    /// argument (`login bo@example.com hunter2…`): its errors then name the
+    /// option or argument and the problem, never the word (SPEC §6).
+    var neverEchoesWords: Bool {
+        takesFreeText || options.contains { $0.name == "password-stdin" }
+    }
+
     /// The usage line: `mindbeat end ID (--held | --missed)`.
     var usage: String { usageParts.joined(separator: " ") }
 

@@ -124,7 +124,7 @@ struct Parser {
             do {
                 arguments.values[name] = try convert(raw, kind: kind)
             } catch {
-                problems.append(describe(option.spelled, raw: raw, kind: kind, problem: error.problem))
+                problems.append(describe(option.spelled, raw: raw, kind: kind, problem: error.problem, in: command))
             }
         }
         if wantsHelp { return (.help(command.path), db) }
@@ -151,7 +151,7 @@ struct Parser {
                         arguments.values[spec.name] = value
                     }
                 } catch {
-                    throw UsageError(describe(spec.name, raw: raw, kind: spec.kind, problem: error.problem), "usage: \(command.usage)")
+                    throw UsageError(describe(spec.name, raw: raw, kind: spec.kind, problem: error.problem, in: command), "usage: \(command.usage)")
                 }
             }
             if spec.variadic { arguments.values[spec.name] = .words(converted) }
@@ -163,6 +163,9 @@ struct Parser {
             // private note: it is never echoed.
             if command.takesFreeText {
                 throw UsageError("unexpected extra argument; give the text as one argument (quote it)", "usage: \(command.usage)")
+            }
+            if command.neverEchoesWords {
+                throw UsageError("unexpected extra argument (a password is never given as an argument)", "usage: \(command.usage)")
             }
             let what = extra.hasPrefix("-") && extra != "-" ? "argument \(Parser.shown(extra)) (put -- before text that starts with -)" : "argument \(Parser.shown(extra))"
             throw UsageError("unexpected \(what)", "usage: \(command.usage)")
@@ -232,7 +235,7 @@ struct Parser {
     /// -anxious-about-x` may be a message (SPEC §6), and only the option it
     /// is close to, if any, is named.
     private func unknownOption(_ token: String, in command: Command) -> String {
-        guard command.takesFreeText else { return "unknown option \(Parser.shown(token))" + suggestion(for: token, in: command) }
+        guard command.neverEchoesWords else { return "unknown option \(Parser.shown(token))" + suggestion(for: token, in: command) }
         return "unknown option" + suggestion(for: token, in: command) + " (to give text that starts with -, put -- before it)"
     }
 
@@ -265,8 +268,11 @@ struct Parser {
     }
 
     /// `--at '2026-02-30' is not a real date: …`; free text is never echoed.
-    func describe(_ what: String, raw: String, kind: ValueKind, problem: String) -> String {
-        if kind == .text { return "\(what) \(problem)" }
+    func describe(_ what: String, raw: String, kind: ValueKind, problem: String, in command: Command) -> String {
+        // A word given for a fixed set of choices is shown: it was meant as one.
+        let isChoice: Bool
+        if case .choice = kind { isChoice = true } else { isChoice = false }
+        if kind == .text || (command.neverEchoesWords && !isChoice) { return "\(what) \(problem)" }
         return "\(what) \(Parser.shown(raw)) \(problem)"
     }
 

@@ -133,7 +133,7 @@ struct AccountCommandTests {
     /// before anything is written, never repeating the password.
     @Test func weakPasswordsAreRefusedWherePasswordsAreSet() throws {
         let box = try Sandbox()
-        let weak = [("baseball", "commonly used"), ("IloveYou", "commonly used"), ("aaaaaaaa", "repeated"), ("        ", "repeated"),
+        let weak = [("baseball", "commonly used"), ("IloveYou", "commonly used"), ("aaaaaaaa", "repeated"), ("        ", "only spaces"), ("baseball  ", "commonly used"),
                     ("12345678", "run"), ("hgfedcba", "run"), ("coach-ann-1", "name")]
         for (password, why) in weak {
             let outcome = try box.run(["init", "--name", "Ann Coach", "--email", "ann@example.com", "--password-stdin"], stdin: password + "\n")

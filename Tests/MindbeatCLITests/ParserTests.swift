@@ -81,6 +81,20 @@ struct ParserTests {
             #expect(!lines.joined().contains(secret), "\(lines) repeats a word of free text")
             #expect(lines.first?.hasPrefix("unknown option") == true, "\(lines)")
         }
+        // Free text or a password in the wrong place is not named back either.
+        for (words, secret) in [
+            (["chat", "I am scared my manager will fire me"], "scared"),
+            (["notes", "add", "--session", "worried about Bo", "--shared", "x"], "worried"),
+            (["login", "bo@example.com", "Hunter2SecretPW"], "Hunter2"),
+            (["login", "Hunter2SecretPW"], "Hunter2"),
+            (["passwd", "Hunter2SecretPW"], "Hunter2"),
+            (["users", "reset", "bo@example.com", "Hunter2SecretPW"], "Hunter2"),
+            (["users", "add", "--role", "member", "--name", "B", "--email", "b@example.com", "-pHunter2SecretPW"], "Hunter2"),
+        ] {
+            let lines = problem(words)
+            #expect(!lines.isEmpty)
+            #expect(!lines.joined().contains(secret), "\(lines) repeats a private word")
+        }
         // The option it is close to is still suggested; the word itself is not shown.
         #expect(problem("chat", "5", "--jsn").first == "unknown option for 'chat'; did you mean --json? (to give text that starts with -, put -- before it)")
     }

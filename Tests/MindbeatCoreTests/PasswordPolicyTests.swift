@@ -31,7 +31,8 @@ struct PasswordPolicyTests {
 
     @Test func shortRepeatedAndRunsAreRefused() {
         #expect(refusal("short") == "is shorter than 8 characters")
-        for repeated in ["aaaaaaaa", "        ", "11111111", "ÄÄÄÄÄÄÄÄ"] {
+        #expect(refusal("        ") == "is only spaces")
+        for repeated in ["aaaaaaaa", "11111111", "ÄÄÄÄÄÄÄÄ"] {
             #expect(refusal(repeated) == "is one character repeated", "\(repeated.debugDescription)")
         }
         for run in ["12345678", "87654321", "abcdefgh", "ABCDEFGH", "hgfedcba", "1234567890", "0987654321", "34567890"] {
@@ -41,6 +42,20 @@ struct PasswordPolicyTests {
         for fine in ["12345679", "a1234567", "abcdefgh9", "aceg1357"] {
             #expect(refusal(fine) == nil, "\(fine)")
         }
+    }
+
+    /// Found by attacking the binary: spaces around a weak password, or a
+    /// control character in it, got it past every rule.
+    @Test func spacesAndControlsDoNotMakeAWeakPasswordStrong() {
+        #expect(refusal("password ") == "is one of the most commonly used passwords")
+        #expect(refusal("\tiloveyou") == "must not contain control characters")
+        #expect(refusal(" 12345678")?.hasPrefix("is a plain run") == true)
+        #expect(refusal("aaaaaaaa  ") == "is one character repeated")
+        for control in ["password\u{0}", "football\u{1}", "12345678\u{7F}", "abc\u{1B}[2Jdefgh"] {
+            #expect(refusal(control) == "must not contain control characters", "\(control.debugDescription)")
+        }
+        #expect(refusal("  a fine pass phrase  ") == nil)
+        #expect(refusal("abc     ")?.hasPrefix("is shorter than 8 characters") == true)
     }
 
     @Test func commonPasswordsAreRefusedWhateverTheirCase() {

@@ -13,16 +13,27 @@ public protocol CommonPasswords {
 public enum PasswordPolicy {
     /// The checks that need nothing but the password and the common list,
     /// made before anything is opened.
+    /// Spaces around a password, or control characters in it, do not make a
+    /// weak one strong: the rules look at what is left without them, and a
+    /// control character is refused outright (it cannot be typed at a prompt).
     public static func check(_ password: String, common: any CommonPasswords) throws(InvalidValue) {
         try Secrets.validatePassword(password)
-        let scalars = Array(password.unicodeScalars)
+        if password.unicodeScalars.contains(where: Values.isControl) {
+            throw InvalidValue("must not contain control characters")
+        }
+        let core = Values.trimWhitespace(password)
+        guard !core.isEmpty else { throw InvalidValue("is only spaces") }
+        guard core.count >= Secrets.minimumPasswordLength else {
+            throw InvalidValue("is shorter than \(Secrets.minimumPasswordLength) characters, not counting the spaces around it")
+        }
+        let scalars = Array(core.unicodeScalars)
         if let first = scalars.first, scalars.allSatisfy({ $0 == first }) {
             throw InvalidValue("is one character repeated")
         }
         if isRun(scalars) {
             throw InvalidValue("is a plain run of characters, each one after the last (like 1234… or zyxw…)")
         }
-        if common.contains(password) {
+        if common.contains(core) {
             throw InvalidValue("is one of the most commonly used passwords")
         }
     }

@@ -97,7 +97,11 @@ extension Mindbeat {
     public func changePassword(_ actor: Actor, current: String, new: String) throws -> Account {
         let (me, stored) = try read(actor, duringPasswordChange: true) { tx, me in (me, try tx.passwordHash(accountID: me.id)) }
         guard let stored, Secrets.verifyPassword(current, hash: stored) else { throw MindbeatError.wrongCurrentPassword }
-        guard new != current else { throw MindbeatError.unacceptablePassword(InvalidValue("is the same as the current one")) }
+        // Not even in another case: a one-time password an admin chose, with its
+        // letters' case changed, is one the admin can guess.
+        guard new.lowercased() != current.lowercased() else {
+            throw MindbeatError.unacceptablePassword(InvalidValue("is the same as the current one"))
+        }
         do throws(InvalidValue) {
             try PasswordPolicy.check(new, name: me.name, email: me.email)
         } catch {
