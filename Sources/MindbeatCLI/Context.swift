@@ -230,19 +230,7 @@ final class Context {
 
     private func promptSecret(_ prompt: String) throws -> String {
         err.prompt(prompt)
-        var saved = termios()
-        let haveTerminal = tcgetattr(stdinFD, &saved) == 0
-        if haveTerminal {
-            var quiet = saved
-            quiet.c_lflag &= ~tcflag_t(ECHO)
-            tcsetattr(stdinFD, TCSAFLUSH, &quiet)
-        }
-        defer {
-            if haveTerminal {
-                tcsetattr(stdinFD, TCSAFLUSH, &saved)
-                err.prompt("\n")
-            }
-        }
-        return try readLine()
+        defer { if stdinIsTerminal { err.prompt("\n") } }
+        return try QuietTerminal.withoutEcho(stdinFD) { try readLine() }
     }
 }
