@@ -102,8 +102,9 @@ extension ExitStatus {
     static func status(of problem: DatabaseProblem) -> ExitStatus {
         switch problem {
         case .missing: return .notFound
-        case .foreign, .newer, .corrupt: return .dataError
-        case .cannotCreate: return .cannotCreate
+        case .foreign, .newer, .corrupt, .notAFile: return .dataError
+        case .cannotCreate, .exists: return .cannotCreate
+        case .writableByOthers, .notOwner: return .permission
         case .io: return .ioError
         case .busy: return .temporaryFailure
         }

@@ -22,15 +22,26 @@ extension Commands {
             let name = try arguments.required(.name)
             let email = try arguments.required(.email)
             let password = try context.readPassword(fromStdin: arguments.has(.passwordStdin), confirm: true)
-            let hash = try Secrets.hashPassword(password)
             let location = try context.databaseLocation()
-            // A file left by an init that failed is empty or has no accounts, and
-            // the next init takes it over. Nothing is deleted here: another init
-            // running at the same moment may be the one that filled it.
-            let store = try Stores.create(location)
-            let mindbeat = Mindbeat(store: store, clock: FixedClock(context.now), zone: context.zone)
-            let (account, token) = try mindbeat.initialise(name: name, email: email, passwordHash: hash)
-            try context.saveToken(token, for: store)
+            // Refused before the password is hashed: whatever is at the path already.
+            try Stores.refuseExisting(location)
+            let hash = try Secrets.hashPassword(password)
+            // The database appears at the path only once it holds the account
+            // and the login is saved; a failure on the way leaves neither.
+            var saved: (token: String, store: any Store)?
+            let account: Account
+            do {
+                account = try Stores.create(location) { store in
+                    let mindbeat = Mindbeat(store: store, clock: FixedClock(context.now), zone: context.zone)
+                    let (account, token) = try mindbeat.initialise(name: name, email: email, passwordHash: hash)
+                    try context.saveToken(token, for: store)
+                    saved = (token, store)
+                    return account
+                }
+            } catch {
+                if let saved { context.forgetToken(saved.token, for: saved.store) }
+                throw error
+            }
             context.out.line("Created \(location) and logged in as \(account.label), a coach with the admin right.")
             context.out.line("Next: add a member with mindbeat users add --role member --name NAME --email EMAIL")
         }

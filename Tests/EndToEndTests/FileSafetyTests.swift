@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+
+/// Files and processes handled the way a careful Unix tool handles them
+/// (SPEC §8): what init creates, what any command agrees to open, the state
+/// directory, child processes' environments, SIGQUIT, and who may run
+/// outbox send.
+@Suite("Files and processes, end to end")
+struct FileSafetyTests {
+    static let initArguments = ["init", "--name", "Ann Coach", "--email", "ann@example.com", "--password-stdin"]
+
+    static func mode(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int) ?? -1
+    }
+
+    static func files(_ directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+    }
+
+    // MARK: init
+
+    @Test func initNeverTakesOverAFileItDidNotCreate() throws {
+        let box = try Sandbox()
+        let data = box.root.appendingPathComponent("data").path
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // An empty file anyone may write, put there beforehand.
+        #expect(FileManager.default.createFile(atPath: box.databasePath, contents: Data(), attributes: [.posixPermissions: 0o666]))
+        _ = try shell("chmod 666 '\(box.databasePath)'")
+        let adopted = try box.run(Self.initArguments, stdin: "ann-password\n")
+        expectFailure(adopted, 73, "never takes over a file it did not create")
+        #expect(adopted.stderr.split(separator: "\n").count == 1)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: box.databasePath)).isEmpty)
+        #expect(Self.mode(box.databasePath) == 0o666)
+        #expect(Self.files(box.root.appendingPathComponent("state/mindbeat").path).isEmpty, "no login was saved")
+        #expect(Self.files(data) == ["mindbeat.db"], "nothing else was left")
+
+        // A symbolic link is never followed: not to a missing file, not to one that exists.
+        try FileManager.default.removeItem(atPath: box.databasePath)
+        let target = box.root.appendingPathComponent("target.db").path
+        try FileManager.default.createSymbolicLink(atPath: box.databasePath, withDestinationPath: target)
+        expectFailure(try box.run(Self.initArguments, stdin: "ann-password\n"), 73)
+        #expect(!FileManager.default.fileExists(atPath: target))
+        try Data("theirs".utf8).write(to: URL(fileURLWithPath: target))
+        expectFailure(try box.run(Self.initArguments, stdin: "ann-password\n"), 73)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "theirs")
+
+        // Nothing there: init creates it, 0600, and a second init is refused as before.
+        try FileManager.default.removeItem(atPath: box.databasePath)
+        try box.expectOK(box.run(Self.initArguments, stdin: "ann-password\n"))
+        #expect(Self.mode(box.databasePath) == 0o600)
+        #expect(Self.files(data) == ["mindbeat.db"], "the file it was built in is gone")
+        expectFailure(try box.run(Self.initArguments, stdin: "ann-password\n"), 1, "already has accounts")
+    }
+
+    @Test func aFailedInitLeavesNothingBehindAndARetryWorks() throws {
+        let box = try Sandbox()
+        // The login cannot be saved: the state directory would be under a file.
+        let blocker = box.root.appendingPathComponent("blocker").path
+        #expect(FileManager.default.createFile(atPath: blocker, contents: Data([1])))
+        let failed = try box.run(Self.initArguments, stdin: "ann-password\n", env: ["XDG_STATE_HOME": blocker + "/state"])
+        expectFailure(failed, 74)
+        #expect(!FileManager.default.fileExists(atPath: box.databasePath), "the database it created was removed")
+        #expect(Self.files(box.root.appendingPathComponent("data").path).isEmpty, "and nothing else was left")
+        try box.expectOK(box.run(Self.initArguments, stdin: "ann-password\n"))
+        #expect(try box.run("whoami").stdout.contains("ann@example.com"))
+    }
+
+    // MARK: What any command opens
+
+    @Test func aDatabasePathThatIsNotARegularFileExits65AtOnce() throws {
+        let box = try Sandbox()
+        let fifo = box.root.appendingPathComponent("fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let directory = box.root.appendingPathComponent("a-directory").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        for path in [fifo, directory, "/dev/null"] {
+            var env = box.environment
+            env["MINDBEAT_DB"] = path
+            env["MINDBEAT_NOW"] = box.now
+            // A hang would be a timeout's 124.
+            for command in ["whoami", "sessions list", "login ann@example.com --password-stdin <<< ann-password", "outbox send",
+                            "init --name A --email a@example.com --password-stdin <<< ann-password"] {
+                let outcome = try shell("timeout 10 '\(binary)' \(command)", environment: env)
+                expectFailure(outcome, 65, "is not a regular file")
+                #expect(outcome.stderr.split(separator: "\n").count == 1, "\(path) \(command): \(outcome.stderr)")
+            }
+            // Completion opens the database too, and offers nothing.
+            let completion = try shell("timeout 10 '\(binary)' __complete -- attend ''", environment: env)
+            #expect(completion.status == 0, "\(path): \(completion.status)")
+            #expect(completion.stderr.isEmpty)
+        }
+        var info = stat()
+        #expect(lstat(fifo, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO, "the FIFO is still a FIFO")
+    }
+
+    @Test func aDatabaseOrStateDirectoryOthersMayWriteIsRefused() throws {
+        let box = try Sandbox()
+        try box.seed()
+        _ = try box.schedule()
+        let db = box.databasePath
+        let data = (db as NSString).deletingLastPathComponent
+        let before = box.dump()
+        func refused(_ path: String, mode: String, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            _ = try shell("chmod \(mode) '\(path)'")
+            for command in [["whoami"], ["sessions", "list"], ["outbox", "send"]] {
+                let outcome = try box.run(command, env: ["MINDBEAT_SENDMAIL": "/bin/true"])
+                #expect(outcome.status == 77, "\(command) on \(path) \(mode): \(outcome.status) \(outcome.stderr)", sourceLocation: sourceLocation)
+                #expect(outcome.stderr == "mindbeat: \(message)\n", sourceLocation: sourceLocation)
+            }
+        }
+        try refused(db, mode: "0666", "\(db) is writable by others; run: chmod go-w \(db)")
+        try refused(db, mode: "0620", "\(db) is writable by others; run: chmod go-w \(db)")
+        _ = try shell("chmod 0600 '\(db)'")
+        try refused(data, mode: "0770", "\(data) is writable by others; run: chmod go-w \(data)")
+        try refused(data, mode: "1777", "\(data) is a shared directory that others may write, and SQLite keeps files beside the database; keep \(db) in a directory of your own")
+        _ = try shell("chmod 0700 '\(data)'")
+        if FileManager.default.fileExists(atPath: db + "-wal") {
+            try refused(db + "-wal", mode: "0646", "\(db)-wal is writable by others; run: chmod go-w \(db)-wal")
+            _ = try shell("chmod 0600 '\(db)-wal'")
+        }
+        try box.expectOK(box.run("whoami"))
+        #expect(box.dump() == before, "a refused command wrote nothing")
+        // A path with a space is quoted in the command to copy.
+        let spaced = box.root.appendingPathComponent("my data").path
+        try FileManager.default.createDirectory(atPath: spaced, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o777])
+        _ = try shell("chmod 0777 '\(spaced)'")
+        let outcome = try box.run(["whoami"], env: ["MINDBEAT_DB": spaced + "/m.db"])
+        #expect(outcome.status == 66, "missing is missing, wherever: \(outcome.stderr)")
+        let created = try box.run(Self.initArguments, stdin: "ann-password\n", env: ["MINDBEAT_DB": spaced + "/m.db"])
+        #expect(created.status == 77)
+        #expect(created.stderr == "mindbeat: \(spaced) is writable by others; run: chmod go-w '\(spaced)'\n")
+        #expect(Self.files(spaced).isEmpty)
+    }
+}
