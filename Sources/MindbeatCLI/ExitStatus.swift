@@ -48,6 +48,9 @@ struct OutputError: Error {
 enum CommandFailure: Error {
     /// Reading or writing a file of its own failed (74).
     case io(String)
+    /// A file or directory of its own is not safe to use: others may write
+    /// it, or it is not the user's (77).
+    case unsafe(String)
 }
 
 extension ExitStatus {
@@ -66,6 +69,7 @@ extension ExitStatus {
         case let error as CommandFailure:
             switch error {
             case .io(let message): return (.ioError, [message])
+            case .unsafe(let message): return (.permission, [message])
             }
         case let error as MindbeatError:
             return describe(error, zone: zone, now: now)

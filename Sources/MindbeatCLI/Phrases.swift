@@ -251,6 +251,16 @@ enum Phrases {
         "\(path) is writable by others; run: chmod go-w \(shellQuoted(path))"
     }
 
+    /// The state directory (logins, the editor's notes) belongs to another user.
+    static func notYours(_ path: String, owner: UInt32) -> String {
+        "\(path) belongs to another user (uid \(owner)); mindbeat keeps your logins only in a directory of your own (set XDG_STATE_HOME, or remove it)"
+    }
+
+    /// A directory of mindbeat's own that is a symbolic link where none may be.
+    static func symbolicLink(_ path: String) -> String {
+        "\(path) is a symbolic link; mindbeat keeps your notes while you edit them only in a directory of its own (remove the link)"
+    }
+
     /// A path as a POSIX shell reads it back, for a command to copy: quoted
     /// unless every byte is one no shell treats specially, and never taken
     /// for an option (`./-x`).

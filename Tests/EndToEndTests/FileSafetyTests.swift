@@ -99,6 +99,7 @@ struct FileSafetyTests {
         _ = try box.schedule()
         let db = box.databasePath
         let data = (db as NSString).deletingLastPathComponent
+        let state = box.root.appendingPathComponent("state/mindbeat").path
         let before = box.dump()
         func refused(_ path: String, mode: String, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
             _ = try shell("chmod \(mode) '\(path)'")
@@ -118,6 +119,13 @@ struct FileSafetyTests {
             try refused(db + "-wal", mode: "0646", "\(db)-wal is writable by others; run: chmod go-w \(db)-wal")
             _ = try shell("chmod 0600 '\(db)-wal'")
         }
+        // The state directory: where the login is read from.
+        _ = try shell("chmod 0730 '\(state)'")
+        let login = try box.run("whoami")
+        #expect(login.status == 77)
+        #expect(login.stderr == "mindbeat: \(state) is writable by others; run: chmod go-w \(state)\n")
+        expectFailure(try box.run(["login", "ann@example.com", "--password-stdin"], stdin: "ann-password\n"), 77, "chmod go-w \(state)")
+        _ = try shell("chmod 0700 '\(state)'")
         try box.expectOK(box.run("whoami"))
         #expect(box.dump() == before, "a refused command wrote nothing")
         // A path with a space is quoted in the command to copy.
@@ -130,5 +138,39 @@ struct FileSafetyTests {
         #expect(created.status == 77)
         #expect(created.stderr == "mindbeat: \(spaced) is writable by others; run: chmod go-w '\(spaced)'\n")
         #expect(Self.files(spaced).isEmpty)
+    }
+
+    @Test func theStateDirectoryIsNeverChmodedThroughALink() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let state = box.root.appendingPathComponent("state/mindbeat").path
+        try FileManager.default.removeItem(atPath: state)
+        // A link to a directory of one's own: used, and left as it is.
+        let own = box.root.appendingPathComponent("elsewhere").path
+        try FileManager.default.createDirectory(atPath: own, withIntermediateDirectories: false)
+        _ = try shell("chmod 0755 '\(own)'")
+        try FileManager.default.createSymbolicLink(atPath: state, withDestinationPath: own)
+        try box.expectOK(box.run(["login", "ann@example.com", "--password-stdin"], stdin: "ann-password\n"))
+        #expect(Self.mode(own) == 0o755, "the link's target was not chmod-ed")
+        #expect(Self.files(own).contains { $0.hasSuffix(".token") })
+        try box.expectOK(box.run("whoami"))
+
+        // A link to someone else's directory: refused, untouched.
+        guard getuid() == 0 else { return }
+        let theirs = box.root.appendingPathComponent("theirs").path
+        try FileManager.default.createDirectory(atPath: theirs, withIntermediateDirectories: false)
+        _ = try shell("chmod 0755 '\(theirs)' && chown 65534:65534 '\(theirs)'")
+        try FileManager.default.removeItem(atPath: state)
+        try FileManager.default.createSymbolicLink(atPath: state, withDestinationPath: theirs)
+        let before = box.dump()
+        let refused = try box.run(["login", "ann@example.com", "--password-stdin"], stdin: "ann-password\n")
+        expectFailure(refused, 77, "\(state) belongs to another user (uid 65534)")
+        #expect(box.dump() == before, "no login was issued")
+        #expect(refused.stderr.split(separator: "\n").count == 1)
+        #expect(Self.mode(theirs) == 0o755)
+        #expect(Self.files(theirs).isEmpty, "no login written into it")
+        // Nor is a token planted there read.
+        try "mbt_planted\n".write(toFile: theirs + "/planted.token", atomically: false, encoding: .utf8)
+        expectFailure(try box.run("whoami"), 77, "belongs to another user")
     }
 }

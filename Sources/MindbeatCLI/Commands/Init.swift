@@ -23,8 +23,10 @@ extension Commands {
             let email = try arguments.required(.email)
             let password = try context.readPassword(fromStdin: arguments.has(.passwordStdin), confirm: true)
             let location = try context.databaseLocation()
-            // Refused before the password is hashed: whatever is at the path already.
+            // Refused before the password is hashed: whatever is at the path
+            // already, and a state directory that could not keep the login.
             try Stores.refuseExisting(location)
+            try context.stateDirectory(create: false)?.close()
             let hash = try Secrets.hashPassword(password)
             // The database appears at the path only once it holds the account
             // and the login is saved; a failure on the way leaves neither.
