@@ -122,7 +122,8 @@ extension Context {
         let editor = editorCommand
         let result: ChildProcess.Result
         do {
-            result = try ChildProcess(arguments: ["/bin/sh", "-c", editor + " \"$1\"", "sh", path]).run()
+            result = try ChildProcess(arguments: ["/bin/sh", "-c", editor + " \"$1\"", "sh", path],
+                                      environment: ChildProcess.environment(from: environment)).run()
         } catch let failure as ChildProcess.SpawnFailure {
             throw EditorFailure(message: "\(failure.message); the note was not saved")
         }

@@ -173,4 +173,21 @@ struct FileSafetyTests {
         try "mbt_planted\n".write(toFile: theirs + "/planted.token", atomically: false, encoding: .utf8)
         expectFailure(try box.run("whoami"), 77, "belongs to another user")
     }
+
+    // MARK: Child processes
+
+    @Test func theMailCommandGetsNoMindbeatVariables() throws {
+        let (box, _, _) = try OutboxCommandTests.prepared(marker: "ENV-1")
+        let dump = box.root.appendingPathComponent("mail-env").path
+        let (command, _) = try OutboxCommandTests.fakeSendmail(box, body: "env >> '\(dump)'")
+        let token = try box.token("ann")
+        let send = try box.run(["outbox", "send"], env: ["MINDBEAT_SENDMAIL": command, "MINDBEAT_TOKEN": token, "MINDBEAT_MAIL_FROM": "coaching@example.org",
+                                                        "MINDBEAT_ANYTHING": "x", "KEPT_VARIABLE": "kept"])
+        try box.expectOK(send)
+        let environment = try String(contentsOfFile: dump, encoding: .utf8)
+        #expect(environment.contains("KEPT_VARIABLE=kept"))
+        #expect(environment.contains("HOME="))
+        #expect(!environment.contains("MINDBEAT_"), "\(environment)")
+        #expect(!environment.contains(token))
+    }
 }

@@ -279,4 +279,19 @@ struct NoteCommandTests {
         #expect(Set(try box.run("notes", "list", "--json").array.compactMap { $0["body"] as? String }) == ["the first note", "the second note"])
         #expect(try leftovers(box).isEmpty)
     }
+
+    @Test func theEditorGetsNoMindbeatVariables() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let id = try box.schedule()
+        let token = try box.token("ann")
+        let dump = box.root.appendingPathComponent("editor-env").path
+        let outcome = try editWith(box, editor: "env > '\(dump)'; printf 'a note' > \"$1\"", id,
+                                   env: ["MINDBEAT_TOKEN": token, "KEPT_VARIABLE": "kept"])
+        #expect(outcome.status == 0, "\(outcome.stdout)")
+        let environment = try String(contentsOfFile: dump, encoding: .utf8)
+        #expect(environment.contains("KEPT_VARIABLE=kept"))
+        #expect(!environment.contains("MINDBEAT_"), "\(environment)")
+        #expect(!environment.contains(token))
+    }
 }
