@@ -85,7 +85,7 @@ extension Context {
 
     /// Lets the user write text in their editor, on a file of `EditorFiles`
     /// removed on every way out: the editor succeeding or failing, Ctrl-C, or
-    /// mindbeat being terminated (SIGTERM, SIGHUP). After a SIGKILL
+    /// mindbeat being terminated (SIGTERM, SIGHUP, SIGQUIT). After a SIGKILL
     /// the next run removes it.
     func editText() throws -> String {
         guard let state = try stateDirectory(create: true) else {
@@ -106,12 +106,21 @@ extension Context {
             _ = message.withCString { write(2, $0, strlen($0)) }
             _exit(1)
         }
-        let previousTerm = signal(SIGTERM, stop)
-        let previousHup = signal(SIGHUP, stop)
+        // Each, unless whoever started mindbeat ignores it (nohup, a
+        // background job): then it stays ignored.
+        func catchUnlessIgnored(_ signalNumber: Int32) -> sighandler_t? {
+            let previous = signal(signalNumber, stop)
+            if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { signal(signalNumber, SIG_IGN) }
+            return previous
+        }
+        let previousTerm = catchUnlessIgnored(SIGTERM)
+        let previousHup = catchUnlessIgnored(SIGHUP)
+        let previousQuit = catchUnlessIgnored(SIGQUIT)
         defer {
             signal(SIGINT, previousInt)
             signal(SIGTERM, previousTerm)
             signal(SIGHUP, previousHup)
+            signal(SIGQUIT, previousQuit)
             // By name in the directory: the editor may have replaced the file.
             directory.remove(name)
             close(fd)

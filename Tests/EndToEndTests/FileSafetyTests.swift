@@ -190,4 +190,67 @@ struct FileSafetyTests {
         #expect(!environment.contains("MINDBEAT_"), "\(environment)")
         #expect(!environment.contains(token))
     }
+
+    // MARK: Signals
+
+    /// Runs `mindbeat ARGS` with standard input a pipe that stays open, waits
+    /// until it blocks reading it, sends `signal`, and returns how it ended.
+    static func signalled(_ box: Sandbox, _ arguments: [String], signal: Int32, env extra: [String: String] = [:]) throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var env = box.environment
+        env["MINDBEAT_NOW"] = box.now
+        for (key, value) in extra { env[key] = value }
+        process.environment = env
+        let input = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = Pipe()
+        process.standardError = errors
+        // It inherits the test runner's signal mask, which blocks the signals
+        // under test: mindbeat unblocks them itself.
+        try process.run()
+        let pid = process.processIdentifier
+        // Blocked in a read of the pipe: the kernel says so in wchan; where it
+        // does not, sleeping for a while is the next best thing.
+        let deadline = Date().addingTimeInterval(10)
+        var sleeping = 0
+        while Date() < deadline {
+            let wchan = (try? String(contentsOfFile: "/proc/\(pid)/wchan", encoding: .utf8)) ?? ""
+            if wchan.contains("pipe_read") { break }
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            if stat.split(separator: ")").last?.split(separator: " ").first == "S" { sleeping += 1 }
+            if sleeping > 20 && !wchan.contains("_") { break }
+            usleep(20_000)
+        }
+        kill(pid, signal)
+        // Never a hang of the tests: a command that carries on is killed.
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 10, execute: watchdog)
+        defer { watchdog.cancel() }
+        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try? input.fileHandleForWriting.close()
+        return (process, String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test(arguments: [SIGQUIT, SIGINT, SIGTERM])
+    func aSignalEndsACommandAndWritesNothing(signal: Int32) throws {
+        let box = try Sandbox()
+        try box.seed()
+        let before = box.dump()
+        for backtrace in [nil, "enable=yes,interactive=yes"] {
+            let env = backtrace.map { ["SWIFT_BACKTRACE": $0] } ?? [:]
+            // users add reads the new account's password before it writes.
+            let arguments = ["users", "add", "--role", "member", "--name", "Quinn", "--email", "quinn@example.com", "--password-stdin"]
+            let (process, stderr) = try Self.signalled(box, arguments, signal: signal, env: env)
+            #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signal,
+                    "signal \(signal), SWIFT_BACKTRACE=\(backtrace ?? "unset"): \(process.terminationReason) \(process.terminationStatus)")
+            for word in ["rash", "acktrac", "Thread 0", "debugger"] {
+                #expect(!stderr.contains(word), "signal \(signal): \(stderr.prefix(300))")
+            }
+        }
+        #expect(box.dump() == before)
+    }
 }

@@ -212,6 +212,25 @@ struct NoteCommandTests {
         #expect(try leftovers(box).isEmpty)
     }
 
+    @Test func aQuitDuringTheEditRemovesTheFile() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let id = try box.schedule()
+        let before = box.dump()
+        // SIGQUIT (Ctrl-\) to mindbeat, the nearest ancestor of that name.
+        let outcome = try editWith(box, editor: """
+            printf 'text' > "$1"
+            p=$$
+            while [ "$p" -gt 1 ] && [ "$(cat /proc/$p/comm)" != mindbeat ]; do p=$(cut -d' ' -f4 /proc/$p/stat); done
+            [ "$p" -gt 1 ] && kill -QUIT "$p"; sleep 1
+            """, id)
+        #expect(outcome.status == 1, "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("stopped; the note was not saved"))
+        #expect(!outcome.stdout.contains("rash"))
+        #expect(try leftovers(box).isEmpty)
+        #expect(box.dump() == before)
+    }
+
     @Test func aKilledRunsFileIsRemovedByTheNextNotesAdd() throws {
         let box = try Sandbox()
         try box.seed()
