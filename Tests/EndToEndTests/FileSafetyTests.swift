@@ -253,4 +253,44 @@ struct FileSafetyTests {
         }
         #expect(box.dump() == before)
     }
+
+    // MARK: outbox send
+
+    @Test(.enabled(if: getuid() == 0, "runs mindbeat as another user (nobody) with setpriv, which needs root"))
+    func outboxSendRunsOnlyAsTheDatabaseOwnerOrRoot() throws {
+        let (box, _, _) = try OutboxCommandTests.prepared(marker: "OWNER-1")
+        let (command, spool) = try OutboxCommandTests.fakeSendmail(box)
+        // The user nobody can reach the database file, but neither read nor write it (0600).
+        let data = (box.databasePath as NSString).deletingLastPathComponent
+        _ = try shell("chmod 0755 '\(box.root.path)' && chmod 0711 '\(data)' && chown 65534:65534 '\(spool)'")
+        var env = box.environment
+        env["MINDBEAT_NOW"] = box.now
+        env["MINDBEAT_SENDMAIL"] = command
+        let asNobody = "setpriv --reuid=65534 --regid=65534 --clear-groups"
+        // Even a user who can open and write it (CAP_DAC_OVERRIDE), where the
+        // system lets setpriv grant that, is not its owner.
+        var refused = try shell("\(asNobody) --inh-caps=+dac_override --ambient-caps=+dac_override '\(binary)' outbox send", environment: env)
+        if refused.stderr.hasPrefix("setpriv") {
+            refused = try shell("\(asNobody) '\(binary)' outbox send", environment: env)
+        }
+        #expect(refused.status == 77, "\(refused.status) \(refused.stderr)")
+        #expect(refused.stderr == "mindbeat: only the owner of \(box.databasePath) (uid 0) or root may run this: it is the operator's job, and runs the operator's own commands\n")
+        #expect(refused.stdout.isEmpty)
+        #expect(try OutboxCommandTests.messages(spool).isEmpty)
+        #expect(try box.run("outbox", "--json").array.allSatisfy { $0["status"] as? String == "pending" && $0["attempts"] as? Int == 0 })
+        // And without that capability, the same.
+        let plain = try shell("\(asNobody) '\(binary)' outbox send", environment: env)
+        #expect(plain.status == 77 && plain.stderr == refused.stderr, "\(plain.status) \(plain.stderr)")
+
+        // Its owner may, when that is not root.
+        _ = try shell("chown -R 65534:65534 '\(data)'")
+        let owner = try shell("\(asNobody) '\(binary)' outbox send", environment: env)
+        #expect(owner.status == 0, "\(owner.stderr)")
+        #expect(owner.stdout == "3 sent, 0 failed\n")
+        #expect(try OutboxCommandTests.messages(spool).count == 3)
+        // And root always may.
+        let rootRun = try box.run(["outbox", "send"], env: ["MINDBEAT_SENDMAIL": command])
+        try box.expectOK(rootRun)
+        #expect(rootRun.stdout == "0 sent, 0 failed\n")
+    }
 }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import MindbeatCore
 
 /// Some notices could not be delivered (exit 75).
@@ -29,8 +34,11 @@ extension Commands {
             } catch {
                 throw error.usage("MINDBEAT_MAIL_FROM")
             }
-            // The clock runs: each delivery is stamped when it happens.
-            let mindbeat = try context.openMindbeatRunning()
+            // The clock runs: each delivery is stamped when it happens. Only
+            // the owner of the database file, or root, delivers: the mail
+            // command comes from the environment of whoever runs this.
+            let store = try Stores.open(try context.databaseLocation(), operatorUID: geteuid())
+            let mindbeat = Mindbeat(store: store, clock: context.runningClock, zone: context.zone)
             let transport = SendmailTransport(environment: context.environment, from: from, zone: context.zone)
             let report = try mindbeat.sendDueNotices(through: transport)
             context.out.line("\(report.sent) sent, \(report.failed) failed")
