@@ -7,7 +7,11 @@ extension Commands {
         discussion: """
             Creates the mindbeat database (mode 0600, in a directory created 0700) and its \
             first account: a coach with the admin right. That account is logged in at once. \
-            Refused when the database already has accounts.
+            The database is built under a name of its own and appears at its path only when \
+            complete, created exclusively and never through a symbolic link; a failed init \
+            leaves nothing behind. Anything already at the path is refused: a mindbeat database \
+            with accounts (exit 1); anything else init did not create, even an empty file (exit \
+            73; a file that is not a mindbeat database: 65).
             """,
         options: [
             .needed(Key.name, "NAME", "your name, as members see it"),

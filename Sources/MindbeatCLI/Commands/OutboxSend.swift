@@ -21,7 +21,10 @@ extension Commands {
             within \(Policy.mailTimeoutSeconds) seconds (the command is then killed), marks it failed, and every later \
             run tries it again. Concurrent runs never deliver a notice twice; a run that dies \
             leaves its notices to a later run after \(Policy.claimLeaseMinutes) minutes. Prints "N sent, M failed" and \
-            exits 75 when any failed. Needs no login: run it from cron.
+            exits 75 when any failed. Needs no login: run it from cron, as the Unix user that owns \
+            the database file (or root); anyone else is refused (77), since the mail command is \
+            whatever the user running it has in MINDBEAT_SENDMAIL. The mail command gets \
+            mindbeat's environment without its MINDBEAT_* variables.
             """,
         examples: [
             ("mindbeat outbox send", "deliver what is due"),
