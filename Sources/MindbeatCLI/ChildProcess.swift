@@ -43,7 +43,8 @@ struct ChildProcess {
 
     /// The program and its arguments; the program is looked up in `PATH`.
     let arguments: [String]
-    /// The child's environment; nil inherits mindbeat's.
+    /// The child's environment; nil passes mindbeat's own, as
+    /// `environment(from:)` filters it.
     var environment: [String: String]?
     /// Bytes written to the child's standard input (then closed); nil lets the
     /// child share mindbeat's standard input, output and error (an editor).
@@ -54,6 +55,14 @@ struct ChildProcess {
     /// everything it started. An editor stays in mindbeat's group: it needs
     /// the terminal.
     var ownProcessGroup = false
+
+    /// What a child of mindbeat's may see of `parent`: everything but the
+    /// `MINDBEAT_*` variables. None of mindbeat's children (the editor, the
+    /// mail command) needs one, and `MINDBEAT_TOKEN` is a login: a child
+    /// holding it could act as the user.
+    static func environment(from parent: [String: String]) -> [String: String] {
+        parent.filter { !$0.key.hasPrefix("MINDBEAT_") }
+    }
 
     /// Runs the child to its end.
     func run() throws -> Result {
@@ -102,16 +111,23 @@ struct ChildProcess {
 
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let envStrings = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
-        defer { envStrings?.forEach { free($0) } }
+        let envStrings: [UnsafeMutablePointer<CChar>?]
+        if let environment {
+            envStrings = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        } else {
+            // Mindbeat's own, entry by entry as the C library holds them.
+            var inherited: [UnsafeMutablePointer<CChar>?] = []
+            var index = 0
+            while let entry = environ[index] {
+                if strncmp(entry, "MINDBEAT_", 9) != 0 { inherited.append(strdup(entry)) }
+                index += 1
+            }
+            envStrings = inherited + [nil]
+        }
+        defer { envStrings.forEach { free($0) } }
 
         var pid: pid_t = 0
-        let rc: Int32
-        if let envStrings {
-            rc = posix_spawnp(&pid, program, &actions, &attributes, argv, envStrings)
-        } else {
-            rc = posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
-        }
+        let rc = posix_spawnp(&pid, program, &actions, &attributes, argv, envStrings)
         guard rc == 0 else {
             throw SpawnFailure(message: "cannot run \(program): \(String(cString: strerror(rc)))")
         }

@@ -88,53 +88,7 @@ final class Context {
         return SignedIn(context: self, mindbeat: mindbeat, actor: actor)
     }
 
-    // MARK: Login tokens
-
-    /// Where the login token for a database is kept.
-    func tokenFile(for store: any Store) throws -> (directory: String, file: String) {
-        let directory = try xdg("XDG_STATE_HOME", fallback: ".local/state") + "/mindbeat"
-        return (directory, directory + "/" + store.installID + ".token")
-    }
-
-    /// `MINDBEAT_TOKEN`, else the stored token for this database. Without HOME
-    /// or XDG_STATE_HOME there is nowhere to look: a usage error that says so.
-    func token(for store: any Store) throws -> String? {
-        if let token = environment["MINDBEAT_TOKEN"], !token.isEmpty { return token }
-        let path = try tokenFile(for: store).file
-        guard let text = try? readFile(path, limit: 4096) else { return nil }
-        let token = Values.trimWhitespace(text)
-        return token.isEmpty ? nil : token
-    }
-
-    /// Stores a login token in a 0600 file in a 0700 directory, replacing the
-    /// previous one atomically.
-    func saveToken(_ token: String, for store: any Store) throws {
-        let (directory, file) = try tokenFile(for: store)
-        guard Directories.make(directory) == nil else {
-            throw CommandFailure.io("cannot create \(directory) for your login")
-        }
-        chmod(directory, 0o700)
-        let temporary = file + ".\(getpid()).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw CommandFailure.io("cannot write your login to \(file): \(String(cString: strerror(errno)))") }
-        fchmod(fd, 0o600)
-        let bytes = Array((token + "\n").utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard written == bytes.count, synced, rename(temporary, file) == 0 else {
-            unlink(temporary)
-            throw CommandFailure.io("cannot write your login to \(file)")
-        }
-    }
-
-    /// Removes the stored token file if it holds `token`.
-    func forgetToken(_ token: String, for store: any Store) {
-        guard let path = try? tokenFile(for: store).file,
-              let text = try? readFile(path, limit: 4096), Values.trimWhitespace(text) == token
-        else { return }
-        unlink(path)
-    }
+    // Login tokens and the state directory: StateDirectory.swift.
 
     // MARK: Reading input
 

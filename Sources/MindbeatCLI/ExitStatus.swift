@@ -21,13 +21,13 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .success: return "success"
         case .refused: return "refused: a valid request that the protocol or the current state forbids now; the message says why and what would allow it"
         case .usage: return "usage: a bad command line, an unknown command or option, an invalid value, an invalid MINDBEAT_NOW"
-        case .dataError: return "bad data: an empty or too large note body, a file that is not a mindbeat database, a database from a newer mindbeat, a corrupt database"
+        case .dataError: return "bad data: an empty or too large note body, a file that is not a mindbeat database (or not a regular file at all), a database from a newer mindbeat, a corrupt database"
         case .notFound: return "not found, or not visible to you; also a database that does not exist yet (run mindbeat init)"
         case .software: return "internal error (a bug in mindbeat)"
-        case .cannotCreate: return "the database or its directory cannot be created"
+        case .cannotCreate: return "the database or its directory cannot be created; init also refuses a file at the path that it did not create"
         case .ioError: return "I/O error: a full disk, unwritable output"
         case .temporaryFailure: return "temporary failure, try again: the database stayed busy past its timeout, a notice failed delivery"
-        case .permission: return "permission: not logged in, wrong email or password, an expired or revoked login, a role that may not do this"
+        case .permission: return "permission: not logged in, wrong email or password, an expired or revoked login, a role that may not do this, a database or state directory that others may write, outbox send by anyone but the database's owner or root"
         }
     }
 }
@@ -48,6 +48,9 @@ struct OutputError: Error {
 enum CommandFailure: Error {
     /// Reading or writing a file of its own failed (74).
     case io(String)
+    /// A file or directory of its own is not safe to use: others may write
+    /// it, or it is not the user's (77).
+    case unsafe(String)
 }
 
 extension ExitStatus {
@@ -66,6 +69,7 @@ extension ExitStatus {
         case let error as CommandFailure:
             switch error {
             case .io(let message): return (.ioError, [message])
+            case .unsafe(let message): return (.permission, [message])
             }
         case let error as MindbeatError:
             return describe(error, zone: zone, now: now)
@@ -108,8 +112,9 @@ extension ExitStatus {
     static func status(of problem: DatabaseProblem) -> ExitStatus {
         switch problem {
         case .missing: return .notFound
-        case .foreign, .newer, .corrupt: return .dataError
-        case .cannotCreate: return .cannotCreate
+        case .foreign, .newer, .corrupt, .notAFile: return .dataError
+        case .cannotCreate, .exists: return .cannotCreate
+        case .writableByOthers, .notOwner: return .permission
         case .io: return .ioError
         case .busy: return .temporaryFailure
         }

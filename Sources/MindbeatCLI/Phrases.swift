@@ -231,6 +231,16 @@ enum Phrases {
             return message
         case .busy:
             return "the database is busy (another mindbeat is writing to it); try again"
+        case .notAFile:
+            return "\(location) is not a regular file (a FIFO, a device or a directory); it was not opened"
+        case .exists:
+            return "cannot create \(location): something is there already, and init never takes over a file it did not create; remove it, or choose another path"
+        case .writableByOthers(let path, sharedDirectory: false):
+            return writableByOthers(path)
+        case .writableByOthers(let path, sharedDirectory: true):
+            return "\(path) is a shared directory that others may write, and SQLite keeps files beside the database; keep \(location) in a directory of your own"
+        case .notOwner(let owner):
+            return "only the owner of \(location) (uid \(owner)) or root may run this: it is the operator's job, and runs the operator's own commands"
         }
     }
 
@@ -252,6 +262,37 @@ enum Phrases {
     /// Said after a login, and by whoami, while a one-time password is in use.
     static let mustChangePassword = "You are using a one-time password: choose your own with mindbeat passwd "
         + "(until then, other commands are refused)."
+
+    // MARK: Files others may touch
+
+    /// A file or directory refused because others may write it, with the
+    /// command that fixes it.
+    static func writableByOthers(_ path: String) -> String {
+        "\(path) is writable by others; run: chmod go-w \(shellQuoted(path))"
+    }
+
+    /// The state directory (logins, the editor's notes) belongs to another user.
+    static func notYours(_ path: String, owner: UInt32) -> String {
+        "\(path) belongs to another user (uid \(owner)); mindbeat keeps your logins only in a directory of your own (set XDG_STATE_HOME, or remove it)"
+    }
+
+    /// A directory of mindbeat's own that is a symbolic link where none may be.
+    static func symbolicLink(_ path: String) -> String {
+        "\(path) is a symbolic link; mindbeat keeps your notes while you edit them only in a directory of its own (remove the link)"
+    }
+
+    /// A path as a POSIX shell reads it back, for a command to copy: quoted
+    /// unless every byte is one no shell treats specially, and never taken
+    /// for an option (`./-x`).
+    static func shellQuoted(_ path: String) -> String {
+        let path = path.hasPrefix("-") ? "./" + path : path
+        let plain = path.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || "/._-+,:@%=".utf8.contains(byte)
+        }
+        if plain && !path.isEmpty { return path }
+        return "'" + path.replacing("'", with: "'\\''") + "'"
+    }
 
     // MARK: Lines mindbeat writes for people
 

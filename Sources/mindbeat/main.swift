@@ -10,6 +10,30 @@ import MindbeatCLI
 signal(SIGPIPE, SIG_IGN)
 signal(SIGXFSZ, SIG_IGN)
 
+// SIGQUIT (Ctrl-\) ends mindbeat as SIGINT does: at once, by the signal,
+// with nothing half-written (every write is a transaction). Left alone, a
+// dynamically linked build has the Swift runtime's backtracer catch it: a crash
+// report, a debugger offered on a terminal, and then the command carries on.
+// (The runtime installs its handler before this line runs, whatever
+// SWIFT_BACKTRACE says, unless the signal is ignored; this replaces it.) And no
+// core file, unlike SIGQUIT's default: one would hold the password being read,
+// or a login. A SIGQUIT ignored by whoever started mindbeat (a shell's
+// background job) stays ignored, as with ssh.
+let quit: @convention(c) (Int32) -> Void = { signalNumber in
+    var none = rlimit(rlim_cur: 0, rlim_max: 0)
+    setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &none)
+    signal(signalNumber, SIG_DFL)
+    raise(signalNumber)
+}
+if unsafeBitCast(signal(SIGQUIT, quit), to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { signal(SIGQUIT, SIG_IGN) }
+// The signals that stop a command are never blocked: a mask inherited from
+// whatever started mindbeat (a test runner's threads block them) would let a
+// command carry on after Ctrl-C, Ctrl-\ or a SIGTERM.
+var stopping = sigset_t()
+sigemptyset(&stopping)
+for stop in [SIGINT, SIGQUIT, SIGTERM, SIGHUP] { sigaddset(&stopping, stop) }
+sigprocmask(SIG_UNBLOCK, &stopping, nil)
+
 /// The process's environment, each entry split at its first "=" byte (as
 /// getenv does). Bytes, not Characters: building this table one Character at a
 /// time was two thirds of the instructions of `mindbeat --version` (486,000 of

@@ -34,7 +34,8 @@ final class Sandbox: @unchecked Sendable {
 
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("mindbeat-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        // 0700 whatever the umask: mindbeat refuses a database in a directory others may write.
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         environment = [
             "HOME": root.path,
             "PATH": "/usr/bin:/bin",

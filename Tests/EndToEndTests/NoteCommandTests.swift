@@ -137,28 +137,50 @@ struct NoteCommandTests {
     }
 
     /// Runs `notes add` without TEXT on a pseudo-terminal (util-linux `script`)
-    /// with a fake editor.
-    func editWith(_ box: Sandbox, editor: String, _ id: String) throws -> Outcome {
+    /// with a fake editor. TMPDIR is a directory of its own, which must stay
+    /// empty (`tmpFiles`).
+    func editWith(_ box: Sandbox, editor: String, _ id: String, env extra: [String: String] = [:]) throws -> Outcome {
         let script = box.root.appendingPathComponent("editor.sh").path
         try ("#!/bin/sh\n" + editor + "\n").write(toFile: script, atomically: true, encoding: .utf8)
         _ = try shell("chmod +x '\(script)'")
+        let tmp = box.root.appendingPathComponent("tmp").path
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
         var env = box.environment
         env["MINDBEAT_NOW"] = box.now
         env["EDITOR"] = script
         env["VISUAL"] = ""
-        env["TMPDIR"] = box.root.path
+        env["TMPDIR"] = tmp
+        for (key, value) in extra { env[key] = value }
         return try shell("script -qec \"'\(binary)' notes add --session \(id) --private\" /dev/null", environment: env)
     }
 
+    /// The editor's files: in the state directory, never in TMPDIR.
+    func editDirectory(_ box: Sandbox) -> String { box.root.appendingPathComponent("state/mindbeat/edit").path }
+
     func leftovers(_ box: Sandbox) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: box.root.path).filter { $0.hasPrefix("mindbeat-note-") }
+        let edit = (try? FileManager.default.contentsOfDirectory(atPath: editDirectory(box))) ?? []
+        return edit + (try tmpFiles(box))
+    }
+
+    func tmpFiles(_ box: Sandbox) throws -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: box.root.appendingPathComponent("tmp").path)) ?? []
+    }
+
+    /// Files of mindbeat's editor in /tmp (where they used to be).
+    func notesInTmp() -> Set<String> {
+        Set(((try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []).filter { $0.hasPrefix("mindbeat-note-") })
     }
 
     @Test func theEditorPathSavesAndCleansUp() throws {
         let box = try Sandbox()
         try box.seed()
         let id = try box.schedule()
-        let saved = try editWith(box, editor: "test \"$(stat -c %a \"$1\")\" = 600 || exit 3\nprintf 'written in the editor\\n' > \"$1\"", id)
+        let saved = try editWith(box, editor: """
+            test "$(stat -c %a "$1")" = 600 || exit 3
+            test "$(stat -c %a "$(dirname "$1")")" = 700 || exit 4
+            test "$(dirname "$1")" = '\(editDirectory(box))' || exit 5
+            printf 'written in the editor\\n' > "$1"
+            """, id)
         #expect(saved.status == 0, "\(saved.stdout)")
         #expect(try box.run("notes", "list", "--json").array.first?["body"] as? String == "written in the editor")
         #expect(try leftovers(box).isEmpty)
@@ -188,5 +210,107 @@ struct NoteCommandTests {
         let outcome = try editWith(box, editor: "printf 'text' > \"$1\"; kill -TERM $PPID; sleep 1", id)
         #expect(outcome.status == 1, "\(outcome.stdout)")
         #expect(try leftovers(box).isEmpty)
+    }
+
+    @Test func aQuitDuringTheEditRemovesTheFile() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let id = try box.schedule()
+        let before = box.dump()
+        // SIGQUIT (Ctrl-\) to mindbeat, the nearest ancestor of that name.
+        let outcome = try editWith(box, editor: """
+            printf 'text' > "$1"
+            p=$$
+            while [ "$p" -gt 1 ] && [ "$(cat /proc/$p/comm)" != mindbeat ]; do p=$(cut -d' ' -f4 /proc/$p/stat); done
+            [ "$p" -gt 1 ] && kill -QUIT "$p"; sleep 1
+            """, id)
+        #expect(outcome.status == 1, "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("stopped; the note was not saved"))
+        #expect(!outcome.stdout.contains("rash"))
+        #expect(try leftovers(box).isEmpty)
+        #expect(box.dump() == before)
+    }
+
+    @Test func aKilledRunsFileIsRemovedByTheNextNotesAdd() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let id = try box.schedule()
+        let before = notesInTmp()
+        let record = box.root.appendingPathComponent("edited").path
+        // The editor writes, notes where, and kills mindbeat (the nearest
+        // ancestor of that name) with SIGKILL, which no handler sees.
+        let killed = try editWith(box, editor: """
+            printf 'half a note' > "$1"; printf '%s' "$1" > '\(record)'
+            p=$$
+            while [ "$p" -gt 1 ] && [ "$(cat /proc/$p/comm)" != mindbeat ]; do p=$(cut -d' ' -f4 /proc/$p/stat); done
+            [ "$p" -gt 1 ] && kill -KILL "$p"; sleep 1
+            """, id)
+        #expect(killed.status != 0)
+        let left = try String(contentsOfFile: record, encoding: .utf8)
+        #expect(left.hasPrefix(editDirectory(box) + "/note-"), "\(left)")
+        #expect(FileManager.default.fileExists(atPath: left), "a SIGKILL leaves the file behind")
+        #expect(FileManager.default.fileExists(atPath: editDirectory(box)))
+        let directory = try FileManager.default.attributesOfItem(atPath: editDirectory(box))
+        #expect((directory[.posixPermissions] as? Int) == 0o700)
+
+        let next = try editWith(box, editor: "printf 'a whole note' > \"$1\"", id)
+        #expect(next.status == 0, "\(next.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: left), "the next notes add removed it")
+        #expect(try leftovers(box).isEmpty)
+        #expect(try tmpFiles(box).isEmpty, "nothing in TMPDIR")
+        #expect(notesInTmp().subtracting(before).isEmpty, "nothing in /tmp")
+        #expect(try box.run("notes", "list", "--json").array.compactMap { $0["body"] as? String } == ["a whole note"])
+    }
+
+    @Test func aNoteBeingEditedInAnotherTerminalIsLeftAlone() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let id = try box.schedule()
+        let release = box.root.appendingPathComponent("release").path
+        let script = box.root.appendingPathComponent("editor.sh").path
+        try """
+            #!/bin/sh
+            if [ -n "$HOLD" ]; then
+              printf 'the first note' > "$1"
+              i=0; while [ ! -e '\(release)' ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+            else
+              printf 'the second note' > "$1"
+            fi
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        _ = try shell("chmod +x '\(script)'")
+        var env = box.environment
+        env["MINDBEAT_NOW"] = box.now
+        env["EDITOR"] = script
+        let edit = editDirectory(box)
+        let run = "script -qec \"'\(binary)' notes add --session \(id) --private\" /dev/null"
+        let result = try shell("""
+            HOLD=1 \(run) > /dev/null 2>&1 & first=$!
+            i=0; until [ -n "$(ls '\(edit)' 2>/dev/null)" ] || [ $i -gt 200 ]; do sleep 0.05; i=$((i + 1)); done
+            ls '\(edit)' > '\(box.root.path)/while-editing'
+            \(run) > /dev/null 2>&1; echo "second $?"
+            ls '\(edit)' > '\(box.root.path)/after-second'
+            touch '\(release)'; wait $first; echo "first $?"
+            """, environment: env)
+        #expect(result.stdout.contains("second 0") && result.stdout.contains("first 0"), "\(result.stdout) \(result.stderr)")
+        let editing = try String(contentsOfFile: box.root.path + "/while-editing", encoding: .utf8)
+        #expect(!editing.isEmpty)
+        #expect(try String(contentsOfFile: box.root.path + "/after-second", encoding: .utf8) == editing, "the file in use was left alone")
+        #expect(Set(try box.run("notes", "list", "--json").array.compactMap { $0["body"] as? String }) == ["the first note", "the second note"])
+        #expect(try leftovers(box).isEmpty)
+    }
+
+    @Test func theEditorGetsNoMindbeatVariables() throws {
+        let box = try Sandbox()
+        try box.seed()
+        let id = try box.schedule()
+        let token = try box.token("ann")
+        let dump = box.root.appendingPathComponent("editor-env").path
+        let outcome = try editWith(box, editor: "env > '\(dump)'; printf 'a note' > \"$1\"", id,
+                                   env: ["MINDBEAT_TOKEN": token, "KEPT_VARIABLE": "kept"])
+        #expect(outcome.status == 0, "\(outcome.stdout)")
+        let environment = try String(contentsOfFile: dump, encoding: .utf8)
+        #expect(environment.contains("KEPT_VARIABLE=kept"))
+        #expect(!environment.contains("MINDBEAT_"), "\(environment)")
+        #expect(!environment.contains(token))
     }
 }

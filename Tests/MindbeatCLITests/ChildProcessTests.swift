@@ -50,6 +50,19 @@ struct ChildProcessTests {
         #expect(result.ending == .signalled(SIGPIPE))
     }
 
+    @Test func childrenSeeNoMindbeatVariables() throws {
+        let parent = ["MINDBEAT_TOKEN": "mbt_secret", "MINDBEAT_DB": "/x.db", "HOME": "/home/ann", "PATH": "/usr/bin:/bin"]
+        #expect(ChildProcess.environment(from: parent) == ["HOME": "/home/ann", "PATH": "/usr/bin:/bin"])
+        let given = try ChildProcess(arguments: ["/bin/sh", "-c", "env >&2"], environment: ChildProcess.environment(from: parent), input: []).run()
+        #expect(!String(decoding: given.errorOutput, as: UTF8.self).contains("MINDBEAT_"))
+        // Without an environment given, mindbeat's own, filtered the same way.
+        setenv("MINDBEAT_CHILD_PROCESS_TEST", "leaked", 1)
+        let inherited = try ChildProcess(arguments: ["/bin/sh", "-c", "env >&2"], input: []).run()
+        let seen = String(decoding: inherited.errorOutput, as: UTF8.self)
+        #expect(!seen.contains("MINDBEAT_"), "\(seen)")
+        #expect(seen.contains("PATH="))
+    }
+
     @Test func aMissingProgramIsAnErrorNotACrash() {
         #expect(throws: ChildProcess.SpawnFailure.self) {
             try ChildProcess(arguments: ["/nonexistent/program"], input: []).run()

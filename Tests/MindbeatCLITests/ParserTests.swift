@@ -175,6 +175,10 @@ struct ExitStatusMappingTests {
             (.notLoggedIn, .permission), (.loginExpired, .permission), (.wrongCredentials, .permission),
             (.forbidden(.needsAdmin(.listAccounts)), .permission),
             (.refused(Refusal(.end(session: 1, as: .held), reasons: [.coachNotJoined])), .refused), (.internal("x"), .software),
+            (.database(.notAFile, location: "p"), .dataError), (.database(.exists, location: "p"), .cannotCreate),
+            (.database(.writableByOthers(path: "p", sharedDirectory: false), location: "p"), .permission),
+            (.database(.writableByOthers(path: "d", sharedDirectory: true), location: "d/p"), .permission),
+            (.database(.notOwner(owner: 1000), location: "p"), .permission),
         ]
         for (error, status) in cases {
             let (mapped, lines) = MindbeatCLI.ExitStatus.describe(error, zone: zone, now: now)

@@ -27,6 +27,17 @@ struct PhrasesTests {
     @Test func oneAnswerForAnotherCoachsMemberAndAnUnknownAddress() {
         #expect(Phrases.missing(.member("bo@example.com")) == "no member bo@example.com of yours")
     }
+
+    @Test func aFileOthersMayWriteIsNamedWithTheChmodThatFixesIt() {
+        #expect(Phrases.database(.writableByOthers(path: "/srv/m.db", sharedDirectory: false), location: "/srv/m.db")
+                == "/srv/m.db is writable by others; run: chmod go-w /srv/m.db")
+        #expect(Phrases.writableByOthers("/home/ann/my notes") == "/home/ann/my notes is writable by others; run: chmod go-w '/home/ann/my notes'")
+        #expect(Phrases.shellQuoted("it's") == "'it'\\''s'")
+        #expect(Phrases.shellQuoted("-x.db") == "./-x.db")
+        #expect(Phrases.shellQuoted("$(reboot)") == "'$(reboot)'")
+        // /tmp is not chmod-ed: the database moves.
+        #expect(!Phrases.database(.writableByOthers(path: "/tmp", sharedDirectory: true), location: "/tmp/m.db").contains("chmod"))
+    }
 }
 
 @Suite("Notice messages")

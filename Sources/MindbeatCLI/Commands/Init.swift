@@ -7,7 +7,11 @@ extension Commands {
         discussion: """
             Creates the mindbeat database (mode 0600, in a directory created 0700) and its \
             first account: a coach with the admin right. That account is logged in at once. \
-            Refused when the database already has accounts.
+            The database is built under a name of its own and appears at its path only when \
+            complete, created exclusively and never through a symbolic link; a failed init \
+            leaves nothing behind. Anything already at the path is refused: a mindbeat database \
+            with accounts (exit 1); anything else init did not create, even an empty file (exit \
+            73; a file that is not a mindbeat database: 65).
             """,
         options: [
             .needed(Key.name, "NAME", "your name, as members see it"),
@@ -23,15 +27,28 @@ extension Commands {
             let email = try arguments.required(.email)
             let password = try context.readPassword(
                 fromStdin: arguments.has(.passwordStdin), confirm: true, use: .new(name: name, email: email))
-            let hash = try Secrets.hashPassword(password)
             let location = try context.databaseLocation()
-            // A file left by an init that failed is empty or has no accounts, and
-            // the next init takes it over. Nothing is deleted here: another init
-            // running at the same moment may be the one that filled it.
-            let store = try Stores.create(location)
-            let mindbeat = Mindbeat(store: store, clock: FixedClock(context.now), zone: context.zone)
-            let (account, token) = try mindbeat.initialise(name: name, email: email, passwordHash: hash)
-            try context.saveToken(token, for: store)
+            // Refused before the password is hashed: whatever is at the path
+            // already, and a state directory that could not keep the login.
+            try Stores.refuseExisting(location)
+            try context.stateDirectory(create: false)?.close()
+            let hash = try Secrets.hashPassword(password)
+            // The database appears at the path only once it holds the account
+            // and the login is saved; a failure on the way leaves neither.
+            var saved: (token: String, store: any Store)?
+            let account: Account
+            do {
+                account = try Stores.create(location) { store in
+                    let mindbeat = Mindbeat(store: store, clock: FixedClock(context.now), zone: context.zone)
+                    let (account, token) = try mindbeat.initialise(name: name, email: email, passwordHash: hash)
+                    try context.saveToken(token, for: store)
+                    saved = (token, store)
+                    return account
+                }
+            } catch {
+                if let saved { context.forgetToken(saved.token, for: saved.store) }
+                throw error
+            }
             context.out.line("Created \(location) and logged in as \(account.label), a coach with the admin right.")
             context.out.line("Next: add a member with mindbeat users add --role member --name NAME --email EMAIL")
         }

@@ -16,6 +16,8 @@ extension Commands {
             let email = try arguments.required(.emailArgument)
             let password = try context.readPassword(fromStdin: arguments.has(.passwordStdin), confirm: false)
             let mindbeat = try context.openMindbeat()
+            // A state directory that cannot keep the login is refused before one is issued.
+            try context.stateDirectory(create: false)?.close()
             let (account, token) = try mindbeat.login(email: email, password: password)
             try context.saveToken(token, for: mindbeat.store)
             context.out.line("Logged in as \(context.render.text(account.label)).")

@@ -11,7 +11,9 @@ extension Commands {
             after the end they are emailed that notes are waiting; a shared profile note is \
             seen by the member at once. A line manager never sees a note. The text comes from \
             TEXT, from standard input with -, or from $VISUAL or $EDITOR when neither is given \
-            on a terminal. Bodies up to \(Policy.noteLimitKiB) KiB; one trailing newline is dropped.
+            on a terminal (on a 0600 file in $XDG_STATE_HOME/mindbeat/edit, never in /tmp, \
+            removed however the editor ends). Bodies up to \(Policy.noteLimitKiB) KiB; one trailing \
+            newline is dropped.
             """,
         positionals: [Positional(Key.text, optional: true, "the note, or - for standard input (default: your editor)")],
         options: [

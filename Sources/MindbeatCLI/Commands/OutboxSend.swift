@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import MindbeatCore
 
 /// Some notices could not be delivered (exit 75).
@@ -16,7 +21,10 @@ extension Commands {
             within \(Policy.mailTimeoutSeconds) seconds (the command is then killed), marks it failed, and every later \
             run tries it again. Concurrent runs never deliver a notice twice; a run that dies \
             leaves its notices to a later run after \(Policy.claimLeaseMinutes) minutes. Prints "N sent, M failed" and \
-            exits 75 when any failed. Needs no login: run it from cron.
+            exits 75 when any failed. Needs no login: run it from cron, as the Unix user that owns \
+            the database file (or root); anyone else is refused (77), since the mail command is \
+            whatever the user running it has in MINDBEAT_SENDMAIL. The mail command gets \
+            mindbeat's environment without its MINDBEAT_* variables.
             """,
         examples: [
             ("mindbeat outbox send", "deliver what is due"),
@@ -29,8 +37,11 @@ extension Commands {
             } catch {
                 throw error.usage("MINDBEAT_MAIL_FROM")
             }
-            // The clock runs: each delivery is stamped when it happens.
-            let mindbeat = try context.openMindbeatRunning()
+            // The clock runs: each delivery is stamped when it happens. Only
+            // the owner of the database file, or root, delivers: the mail
+            // command comes from the environment of whoever runs this.
+            let store = try Stores.open(try context.databaseLocation(), operatorUID: geteuid())
+            let mindbeat = Mindbeat(store: store, clock: context.runningClock, zone: context.zone)
             let transport = SendmailTransport(environment: context.environment, from: from, zone: context.zone)
             let report = try mindbeat.sendDueNotices(through: transport)
             context.out.line("\(report.sent) sent, \(report.failed) failed")

@@ -10,7 +10,7 @@ enum Manual {
     static let environment: [(name: String, meaning: String)] = [
         ("MINDBEAT_DB", "The database. Default: $XDG_DATA_HOME/mindbeat/mindbeat.db (~/.local/share/mindbeat/mindbeat.db). --db PATH overrides it."),
         ("MINDBEAT_NOW", "A fixed \"now\" (RFC 3339, with Z or an offset) for scripts and tests; every rule and timestamp uses it. Invalid: exit 64."),
-        ("MINDBEAT_TOKEN", "A login token, overriding the stored one."),
+        ("MINDBEAT_TOKEN", "A login token, overriding the stored one. Like every MINDBEAT_* variable, it is never passed to the editor or the mail command."),
         ("XDG_DATA_HOME, XDG_STATE_HOME, HOME", "Where the database and the logins are kept by default."),
         ("TZ", "The zone times are shown in and local TIME values are read in."),
         ("NO_COLOR", "No colour, even on a terminal. There is never colour outside one."),
@@ -21,8 +21,13 @@ enum Manual {
     ]
 
     static let files: [(path: String, meaning: String)] = [
-        ("~/.local/share/mindbeat/mindbeat.db", "The database (SQLite, WAL mode), created 0600 in a 0700 directory."),
-        ("~/.local/state/mindbeat/ID.token", "The login for the database whose id is ID, 0600 in a 0700 directory. Moving the database keeps it. A login lasts \(Policy.loginLifetimeDays) days."),
+        ("~/.local/share/mindbeat/mindbeat.db", "The database (SQLite, WAL mode), created 0600 in a 0700 directory. init creates it exclusively, never through a symbolic link, and it appears only complete; init refuses anything already at the path (a mindbeat database with accounts: 1; anything else it did not create, even an empty file: 73). A path that is not a regular file (a FIFO, a device, a directory) exits 65 at once. A database that others may write, or whose -wal or -shm file or directory others may write, is refused (77, naming it and the chmod that fixes it); directories above the database's own are not checked."),
+        ("~/.local/state/mindbeat/ID.token", "The login for the database whose id is ID, 0600 in a 0700 directory. Moving the database keeps it. A login lasts \(Policy.loginLifetimeDays) days. The directory must be yours and writable by nobody else (else 77); it may be a symbolic link to a directory of yours, which is then never chmod-ed."),
+        ("~/.local/state/mindbeat/edit/", "Notes being written in your editor, one file (0600) a run, in a 0700 directory of mindbeat's own (never /tmp), removed however the editor ends. A file left by a mindbeat that was killed is removed by the next notes add; one another notes add is editing is left alone."),
+    ]
+
+    static let signals: [(name: String, meaning: String)] = [
+        ("SIGINT, SIGQUIT, SIGTERM", "End the command at once; whatever it was writing is rolled back, never half-written. SIGQUIT (Ctrl-\\) does what SIGINT does: no backtrace, no core file. While an editor runs, SIGINT (Ctrl-C) goes to the editor; SIGTERM, SIGHUP and SIGQUIT end mindbeat and remove the note being written."),
     ]
 
     /// The protocol of SPEC §2, in paragraphs, with the numbers of `Policy`.
@@ -164,6 +169,10 @@ struct ManPages {
         lines.append(".SH FILES")
         for file in Manual.files {
             lines += [".TP", ".I \(ManPages.escape(file.path))", ManPages.escape(file.meaning)]
+        }
+        lines.append(".SH SIGNALS")
+        for signal in Manual.signals {
+            lines += [".TP", ".B \(ManPages.escape(signal.name))", ManPages.escape(signal.meaning)]
         }
         lines.append(".SH EXAMPLES")
         let story: [(String, String)] = [

@@ -125,12 +125,15 @@ struct SendmailTransport: NoticeDelivery {
     let command: [String]
     let from: String
     let zone: any LocalZone
+    /// The mail command's environment: mindbeat's, without its own variables.
+    let environment: [String: String]
 
     init(environment: [String: String], from: String, zone: any LocalZone) {
         let configured = environment["MINDBEAT_SENDMAIL"].flatMap { Values.trimWhitespace($0).isEmpty ? nil : $0 }
         command = (configured ?? SendmailTransport.defaultCommand).split(separator: " ").map(String.init)
         self.from = from
         self.zone = zone
+        self.environment = ChildProcess.environment(from: environment)
     }
 
     func deliver(_ outgoing: OutgoingNotice) -> DeliveryResult {
@@ -139,7 +142,8 @@ struct SendmailTransport: NoticeDelivery {
         let message = NoticeMessage.compose(
             outgoing.notice, session: outgoing.session, takeover: outgoing.takeover, from: from, date: outgoing.date,
             messageID: messageID, zone: zone)
-        let child = ChildProcess(arguments: command, input: Array(message.utf8), timeout: Policy.mailTimeoutSeconds, ownProcessGroup: true)
+        let child = ChildProcess(arguments: command, environment: environment, input: Array(message.utf8),
+                                 timeout: Policy.mailTimeoutSeconds, ownProcessGroup: true)
         do {
             let result = try child.run()
             if result.ending.succeeded { return .delivered }

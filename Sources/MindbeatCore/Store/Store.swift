@@ -144,12 +144,42 @@ public struct NewAccountRecord: Sendable {
 /// the command line never names a backend.
 public enum Stores {
     /// Opens an existing mindbeat database for any command but `init`.
-    public static func open(_ location: String) throws(MindbeatError) -> any Store {
-        try SQLiteStore.open(path: location)
+    /// `operatorUID`: for an operator's command, the user it runs as, who
+    /// must own the database file or be root (else `.notOwner`).
+    public static func open(_ location: String, operatorUID: UInt32? = nil) throws(MindbeatError) -> any Store {
+        try SQLiteStore.open(path: location, operatorUID: operatorUID)
     }
 
-    /// Opens or creates the database for `init`.
+    /// Creates a new database for `init` and runs `fill` on it (the first
+    /// account, its login) before it appears at `location`: whole, or not at
+    /// all when `fill` throws. Whatever is at `location` already, or gets
+    /// there first, is refused as `refuseExisting` says: a new database
+    /// never takes over a file it did not create. The store `fill` is given
+    /// is closed when it returns (open `location` to go on); returns what
+    /// `fill` returned.
+    public static func create<T>(_ location: String, fill: (any Store) throws -> T) throws -> T {
+        try SQLiteStore.create(path: location) { store in try fill(store) }
+    }
+
+    /// Creates an empty database (no accounts) and opens it, for tests of
+    /// the store.
     public static func create(_ location: String) throws(MindbeatError) -> any Store {
-        try SQLiteStore.create(path: location)
+        do {
+            try create(location) { _ in }
+            return try open(location)
+        } catch let error as MindbeatError {
+            throw error
+        } catch {
+            throw .internal("\(error)")
+        }
+    }
+
+    /// Refuses, for `init`, whatever is at `location` already: a mindbeat
+    /// database with accounts as a refusal (`databaseHasAccounts`); an empty
+    /// file, a symbolic link, a database without accounts as `.exists`;
+    /// anything else as opening it would (`.notAFile`, `.foreign`,
+    /// `.writableByOthers`, …). Nothing there: returns.
+    public static func refuseExisting(_ location: String) throws(MindbeatError) {
+        try SQLiteStore.refuseExisting(location)
     }
 }

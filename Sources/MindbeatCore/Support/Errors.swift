@@ -64,6 +64,20 @@ public enum DatabaseProblem: Equatable, Sendable {
     case missing
     /// It is not a mindbeat database; it was left untouched (65).
     case foreign
+    /// It is not a regular file (a FIFO, a device, a directory), so it was
+    /// never opened: opening a FIFO would wait for ever (65).
+    case notAFile
+    /// `init` found something at the path: it creates a new file and never
+    /// takes over one it did not create (73).
+    case exists
+    /// `path` (the database file, a file SQLite keeps beside it, or its
+    /// directory) may be written by other users, so the data cannot be
+    /// trusted (77). `sharedDirectory`: it is a directory everyone may create
+    /// files in (sticky, like /tmp), which no `chmod` should fix.
+    case writableByOthers(path: String, sharedDirectory: Bool)
+    /// An operator's command run by someone who neither owns the database
+    /// file (whose owner is `owner`) nor is root (77).
+    case notOwner(owner: UInt32)
     /// Written by a newer mindbeat, at this schema version (65).
     case newer(version: Int64)
     /// Damaged (65).

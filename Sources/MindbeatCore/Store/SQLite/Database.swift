@@ -63,9 +63,20 @@ final class Database {
         _ = mindbeat_sqlite3_enable_defensive(db)
     }
 
+    /// Whether `close` has run; a closed connection runs no transaction.
+    private(set) var isClosed = false
+
     deinit {
+        close()
+    }
+
+    /// Closes the connection now, not when the last reference goes: `init`
+    /// closes the database it built before linking it into place.
+    func close() {
+        guard !isClosed else { return }
         cache.removeAll()
         sqlite3_close_v2(handle)
+        isClosed = true
     }
 
     /// How long a statement waits for a lock held by another process.
@@ -155,6 +166,7 @@ final class Database {
     }
 
     private func transaction<T>(_ begin: String, _ body: (Database) throws -> T) throws -> T {
+        guard !isClosed else { throw DatabaseError(extendedCode: SQLITE_MISUSE, message: "the connection is closed", sql: begin) }
         // Prepared once and reused, like every other statement: a command
         // runs two transactions (signing in, then its work).
         try run(begin)

@@ -11,21 +11,24 @@ import CSQLite
 final class SQLiteStore: Store {
     let database: Database
     let installID: String
-    var location: String { database.path }
+    /// The path the database is known by: for a database `init` is still
+    /// building, the path it will appear at.
+    let location: String
 
     /// How long a command waits for another process's write lock.
     static let busyTimeoutMilliseconds = Int32(Policy.busyTimeoutSeconds * 1000)
 
-    private init(database: Database, installID: String) {
+    private init(database: Database, installID: String, location: String) {
         self.database = database
         self.installID = installID
+        self.location = location
     }
 
     func read<T>(_ body: (any StoreReader) throws -> T) throws(MindbeatError) -> T {
         do {
             return try database.read { db in try body(SQLiteTransaction(db: db)) }
         } catch {
-            throw SQLiteStore.classify(error, path: database.path)
+            throw SQLiteStore.classify(error, path: location)
         }
     }
 
@@ -33,20 +36,14 @@ final class SQLiteStore: Store {
         do {
             return try database.write { db in try body(SQLiteTransaction(db: db)) }
         } catch {
-            throw SQLiteStore.classify(error, path: database.path)
+            throw SQLiteStore.classify(error, path: location)
         }
     }
 
-    /// Opens the database at `path` for any command but `init`: it must exist
-    /// and be a mindbeat database.
-    static func open(path: String) throws(MindbeatError) -> SQLiteStore {
-        var info = stat()
-        if stat(path, &info) != 0 {
-            if errno == ENOENT { throw .database(.missing, location: path) }
-            throw .database(.io("cannot read \(path): \(String(cString: strerror(errno)))"), location: path)
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw .database(.foreign, location: path) }
-        try checkHeader(path)
+    /// Opens the database at `path` for any command but `init`: it must exist,
+    /// pass `DatabaseFile.check` and be a mindbeat database.
+    static func open(path: String, operatorUID: UInt32? = nil) throws(MindbeatError) -> SQLiteStore {
+        try DatabaseFile.check(path, operatorUID: operatorUID)
         let database: Database
         do {
             database = try Database(path: path, create: false)
@@ -56,49 +53,82 @@ final class SQLiteStore: Store {
         return try prepare(database, path: path, initialising: false)
     }
 
-    /// Opens or creates the database at `path` for `init`, creating its
-    /// directory 0700 and the file 0600.
-    static func create(path: String) throws(MindbeatError) -> SQLiteStore {
+    /// Creates the database at `path` for `init`, with its directory (0700):
+    /// builds it in a file of its own beside `path` (created exclusively,
+    /// 0600), runs `fill` on it, and only then links it into place, which
+    /// fails when anything is at `path` by then and never follows a symbolic
+    /// link. So a database appears whole or not at all: a failed `init`
+    /// leaves nothing behind for the next one to trip over, and of several
+    /// run at once, one creates it and the others find it complete. The
+    /// store `fill` is given is closed when it returns; the next open at
+    /// `path` turns on WAL.
+    static func create<T>(path: String, fill: (SQLiteStore) throws -> T) throws -> T {
+        try refuseExisting(path)
         try makeDirectories(for: path)
-        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if fd >= 0 {
-            fchmod(fd, 0o600)
-            close(fd)
-        } else if errno != EEXIST {
+        try DatabaseFile.checkDirectory(of: path)
+        let temporary = try DatabaseFile.makeTemporary(near: path)
+        defer {
+            // Only the files this init made, under the name only it knows.
+            unlink(temporary)
+            unlink(temporary + "-journal")
+        }
+        let value: T
+        do {
+            let database: Database
+            do {
+                database = try Database(path: temporary, create: false)
+            } catch {
+                throw SQLiteStore.classify(error, path: path, creating: true)
+            }
+            defer { database.close() }
+            // A rollback journal while it is built: nothing beside the file
+            // outlives a transaction. The first open at `path` turns on WAL.
+            let store = try prepare(database, path: path, initialising: true, walMode: false)
+            value = try fill(store)
+        }
+        DatabaseFile.sync(temporary)
+        guard link(temporary, path) == 0 else {
+            let reason = errno
+            if reason == EEXIST {
+                try refuseExisting(path)
+                throw MindbeatError.database(.exists, location: path)
+            }
+            throw MindbeatError.database(.cannotCreate(reason: String(cString: strerror(reason))), location: path)
+        }
+        DatabaseFile.sync(DatabaseFile.directoryName(of: path))
+        return value
+    }
+
+    /// Refuses, for `init`, whatever is at `path` already: a mindbeat database
+    /// with accounts is a refusal (1); an empty file, a symbolic link or a
+    /// database without accounts cannot be taken over (73); anything else is
+    /// refused as any command refuses it (not a regular file, not a mindbeat
+    /// database: 65; others may write it: 77).
+    static func refuseExisting(_ path: String) throws(MindbeatError) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            if errno == ENOENT { return }
             throw .database(.cannotCreate(reason: String(cString: strerror(errno))), location: path)
         }
-        try checkHeader(path)
-        let database: Database
+        switch info.st_mode & S_IFMT {
+        case S_IFLNK: throw .database(.exists, location: path)
+        case S_IFREG: break
+        default: throw .database(.notAFile, location: path)
+        }
+        if info.st_size == 0 { throw .database(.exists, location: path) }
+        let store: SQLiteStore
         do {
-            database = try Database(path: path, create: false)
-        } catch {
-            throw SQLiteStore.classify(error, path: path, creating: true)
+            store = try open(path: path)
+        } catch .database(.missing, _) {
+            throw .database(.exists, location: path)
         }
-        return try prepare(database, path: path, initialising: true)
+        if try store.read({ try $0.accountCount() }) > 0 {
+            throw .refused(Refusal(.initialise, reasons: [.databaseHasAccounts]))
+        }
+        throw .database(.exists, location: path)
     }
 
-    /// Refuses a file whose first bytes show it is not SQLite, or is SQLite marked
-    /// by another application, without letting SQLite open it: nothing, not
-    /// even a journal recovery, may touch a file that is not mindbeat's.
-    static func checkHeader(_ path: String) throws(MindbeatError) {
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == EACCES { throw .database(.io("permission denied on \(path)"), location: path) }
-            return
-        }
-        defer { close(fd) }
-        var header = [UInt8](repeating: 0, count: 100)
-        let count = Glibc.read(fd, &header, 100)
-        guard count > 0 else { return }  // empty: a new database
-        let magic = Array("SQLite format 3".utf8) + [0]
-        guard count == 100, Array(header[0..<16]) == magic else { throw .database(.foreign, location: path) }
-        let applicationID = header[68..<72].reduce(Int64(0)) { $0 << 8 | Int64($1) }
-        // A new mindbeat database may still have its mark only in the WAL, so a
-        // zero here is decided later, by SQLite.
-        if applicationID != 0 && applicationID != Schema.applicationID { throw .database(.foreign, location: path) }
-    }
-
-    private static func prepare(_ database: Database, path: String, initialising: Bool) throws(MindbeatError) -> SQLiteStore {
+    private static func prepare(_ database: Database, path: String, initialising: Bool, walMode: Bool = true) throws(MindbeatError) -> SQLiteStore {
         do {
             database.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
             // Read the marks before anything could write: a foreign or newer
@@ -117,7 +147,7 @@ final class SQLiteStore: Store {
             if version > Schema.currentVersion {
                 throw MindbeatError.database(.newer(version: version), location: path)
             }
-            let mode = try database.row("PRAGMA journal_mode = WAL")?.text(0) ?? ""
+            let mode = walMode ? try database.row("PRAGMA journal_mode = WAL")?.text(0) ?? "" : "wal"
             if mode.lowercased() != "wal" {
                 throw MindbeatError.database(.io("cannot switch \(path) to WAL mode (journal mode is \(mode))"), location: path)
             }
@@ -128,7 +158,7 @@ final class SQLiteStore: Store {
             guard let installID = try database.row("SELECT value FROM settings WHERE key = 'install_id'")?.text(0) else {
                 throw MindbeatError.database(.corrupt, location: path)
             }
-            return SQLiteStore(database: database, installID: installID)
+            return SQLiteStore(database: database, installID: installID, location: path)
         } catch let error as MindbeatError {
             throw error
         } catch {
