@@ -30,7 +30,12 @@ enum QuietTerminal {
         guard tcgetattr(fd, &saved) == 0 else { return try body() }
         echoingSettings = saved
         echoingFD = fd
-        let previous = signals.map { signal($0, restoreEchoAndDie) }
+        // A signal ignored by whoever started mindbeat (nohup) stays ignored.
+        let previous = signals.map { signalNumber in
+            let previous = signal(signalNumber, restoreEchoAndDie)
+            if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { signal(signalNumber, SIG_IGN) }
+            return previous
+        }
         var quiet = saved
         quiet.c_lflag &= ~tcflag_t(ECHO)
         tcsetattr(fd, TCSAFLUSH, &quiet)

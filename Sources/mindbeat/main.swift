@@ -19,9 +19,12 @@ signal(SIGXFSZ, SIG_IGN)
 // core file, unlike SIGQUIT's default: one would hold the password being read,
 // or a login. A SIGQUIT ignored by whoever started mindbeat (a shell's
 // background job) stays ignored, as with ssh.
+// The core limit is set here, once, rather than in the handler (setrlimit is
+// not async-signal-safe), so that every handler that re-raises SIGQUIT — the
+// one below, the password prompt's — ends without a core file.
+var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
+setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
 let quit: @convention(c) (Int32) -> Void = { signalNumber in
-    var none = rlimit(rlim_cur: 0, rlim_max: 0)
-    setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &none)
     signal(signalNumber, SIG_DFL)
     raise(signalNumber)
 }

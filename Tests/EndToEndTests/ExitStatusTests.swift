@@ -92,7 +92,7 @@ struct ExitStatusTests {
         let bytes = Data((0..<16_384).map { _ in UInt8.random(in: 0...255, using: &generator) })
         try bytes.write(to: URL(fileURLWithPath: random))
         expectFailure(try box.run(["whoami"], env: ["MINDBEAT_DB": random]), 65, "not a mindbeat database")
-        expectFailure(try box.run(["init", "--name", "A", "--email", "a@example.com", "--password-stdin"], stdin: "tulip-window-42\n", env: ["MINDBEAT_DB": random]), 65)
+        expectFailure(try box.run(["init", "--name", "A", "--email", "a@example.com", "--password-stdin"], stdin: "tulip-window-42\n", env: ["MINDBEAT_DB": random]), 73)
         #expect(try Data(contentsOf: URL(fileURLWithPath: random)) == bytes)
 
         let foreign = box.root.appendingPathComponent("foreign.db").path
@@ -103,7 +103,7 @@ struct ExitStatusTests {
         sqlite.waitUntilExit()
         let before = try Data(contentsOf: URL(fileURLWithPath: foreign))
         expectFailure(try box.run(["sessions", "list"], env: ["MINDBEAT_DB": foreign]), 65)
-        expectFailure(try box.run(["init", "--name", "A", "--email", "a@example.com", "--password-stdin"], stdin: "tulip-window-42\n", env: ["MINDBEAT_DB": foreign]), 65)
+        expectFailure(try box.run(["init", "--name", "A", "--email", "a@example.com", "--password-stdin"], stdin: "tulip-window-42\n", env: ["MINDBEAT_DB": foreign]), 73)
         #expect(try Data(contentsOf: URL(fileURLWithPath: foreign)) == before)
     }
 

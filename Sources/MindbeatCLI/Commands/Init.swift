@@ -10,8 +10,9 @@ extension Commands {
             The database is built under a name of its own and appears at its path only when \
             complete, created exclusively and never through a symbolic link; a failed init \
             leaves nothing behind. Anything already at the path is refused: a mindbeat database \
-            with accounts (exit 1); anything else init did not create, even an empty file (exit \
-            73; a file that is not a mindbeat database: 65).
+            with accounts (exit 1); anything else init did not create, even an empty file or \
+            another program's database (exit 73, left untouched); a path that is not a regular \
+            file at all (65).
             """,
         options: [
             .needed(Key.name, "NAME", "your name, as members see it"),

@@ -116,10 +116,15 @@ final class SQLiteStore: Store {
         default: throw .database(.notAFile, location: path)
         }
         if info.st_size == 0 { throw .database(.exists, location: path) }
+        // Whatever else the file is — another program's, a newer mindbeat's,
+        // corrupt, a database without accounts — init refuses it as existing
+        // (73, SPEC §8), untouched: a foreign or newer file is refused before
+        // anything is written. Only a busy database or one others may write
+        // keeps its own answer.
         let store: SQLiteStore
         do {
             store = try open(path: path)
-        } catch .database(.missing, _) {
+        } catch .database(.missing, _), .database(.foreign, _), .database(.newer, _), .database(.corrupt, _) {
             throw .database(.exists, location: path)
         }
         if try store.read({ try $0.accountCount() }) > 0 {
