@@ -20,7 +20,8 @@ struct StoreTests {
         let bytes = (0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
         writeFile(path, bytes)
         #expect(throws: MindbeatError.database(.foreign, location: path)) { try Stores.open(path) }
-        #expect(throws: MindbeatError.database(.foreign, location: path)) { try Stores.create(path) }
+        // init refuses it as a file that exists (73), untouched.
+        #expect(throws: MindbeatError.database(.exists, location: path)) { try Stores.create(path) }
         #expect(fileBytes(path) == bytes)
     }
 
@@ -34,7 +35,8 @@ struct StoreTests {
         }
         let before = fileBytes(path)
         #expect(throws: MindbeatError.database(.foreign, location: path)) { try Stores.open(path) }
-        #expect(throws: MindbeatError.database(.foreign, location: path)) { try Stores.create(path) }
+        // init refuses it as a file that exists (73), untouched.
+        #expect(throws: MindbeatError.database(.exists, location: path)) { try Stores.create(path) }
         #expect(fileBytes(path) == before)
         do {
             let db = try Database(path: path, create: false)
