@@ -100,11 +100,14 @@ extension Context {
         editorFile = strdup(path)
         // Ctrl-C goes to the editor; mindbeat waits for it and cleans up.
         let previousInt = signal(SIGINT, SIG_IGN)
-        let stop: @convention(c) (Int32) -> Void = { _ in
+        // Then mindbeat ends by the signal, as SPEC §8 asks (the shell sees
+        // 128 + n); main.swift has already set the core limit to 0.
+        let stop: @convention(c) (Int32) -> Void = { signalNumber in
             if let file = editorFile { unlink(file) }
             let message = "mindbeat: stopped; the note was not saved\n"
             _ = message.withCString { write(2, $0, strlen($0)) }
-            _exit(1)
+            signal(signalNumber, SIG_DFL)
+            raise(signalNumber)
         }
         // Each, unless whoever started mindbeat ignores it (nohup, a
         // background job): then it stays ignored.

@@ -27,7 +27,7 @@ enum Manual {
     ]
 
     static let signals: [(name: String, meaning: String)] = [
-        ("SIGINT, SIGQUIT, SIGTERM", "End the command at once; whatever it was writing is rolled back, never half-written. SIGQUIT (Ctrl-\\) does what SIGINT does: no backtrace, no core file. While an editor runs, SIGINT (Ctrl-C) goes to the editor; SIGTERM, SIGHUP and SIGQUIT end mindbeat and remove the note being written."),
+        ("SIGINT, SIGQUIT, SIGTERM", "End the command at once; whatever it was writing is rolled back, never half-written. SIGQUIT (Ctrl-\\) does what SIGINT does: no backtrace, no core file. While an editor runs, SIGINT (Ctrl-C) goes to the editor; SIGTERM, SIGHUP and SIGQUIT remove the note being written and end mindbeat by the signal."),
     ]
 
     /// The protocol of SPEC §2, in paragraphs, with the numbers of `Policy`.
