@@ -68,13 +68,25 @@ final class Context {
 
     /// The rules over the existing database, on the command's instant.
     func openMindbeat() throws -> Mindbeat {
-        Mindbeat(store: try Stores.open(try databaseLocation()), clock: FixedClock(now), zone: zone)
+        Mindbeat(store: try opened(Stores.open(try databaseLocation())), clock: FixedClock(now), zone: zone)
     }
+
+    /// The stores this command opened, so that a command whose output fails
+    /// can say whether its change was saved all the same.
+    private(set) var openedStores: [any Store] = []
+
+    func opened(_ store: any Store) -> any Store {
+        openedStores.append(store)
+        return store
+    }
+
+    /// Whether the command committed a change to the database.
+    var savedAChange: Bool { openedStores.contains { $0.committedWrites > 0 } }
 
     /// The rules over the existing database with the clock running, for a
     /// command that takes its time.
     func openMindbeatRunning() throws -> Mindbeat {
-        Mindbeat(store: try Stores.open(try databaseLocation()), clock: runningClock, zone: zone)
+        Mindbeat(store: try opened(Stores.open(try databaseLocation())), clock: runningClock, zone: zone)
     }
 
     // MARK: Signing in

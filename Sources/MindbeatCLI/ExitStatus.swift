@@ -25,7 +25,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .notFound: return "not found, or not visible to you; also a database that does not exist yet (run mindbeat init)"
         case .software: return "internal error (a bug in mindbeat)"
         case .cannotCreate: return "the database or its directory cannot be created; init also refuses a file at the path that it did not create"
-        case .ioError: return "I/O error: a full disk, unwritable output"
+        case .ioError: return "I/O error: a full disk, unwritable output (when the command had already saved its change, the message says so)"
         case .temporaryFailure: return "temporary failure, try again: the database stayed busy past its timeout, a notice failed delivery"
         case .permission: return "permission: not logged in, wrong email or password, an expired or revoked login, a role that may not do this, a database or state directory that others may write, outbox send by anyone but the database's owner or root"
         }

@@ -92,5 +92,6 @@ func outputFailure(_ context: Context) -> String? {
     guard let failure = context.out.failure else { return nil }
     // A reader that went away (`| head`) is not worth a message.
     if failure == EPIPE { return nil }
-    return "cannot write output: \(String(cString: strerror(failure)))"
+    let saved = context.savedAChange ? "; the change was saved all the same" : ""
+    return "cannot write output: \(String(cString: strerror(failure)))\(saved)"
 }

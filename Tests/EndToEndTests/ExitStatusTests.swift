@@ -138,6 +138,12 @@ struct ExitStatusTests {
         expectFailure(outcome, 74, "cannot write output")
         let help = try box.run(["--help"], stdoutPath: "/dev/full")
         expectFailure(help, 74)
+        #expect(!outcome.stderr.contains("saved"), "a read saved nothing")
+        // A write that committed cannot be taken back: the message says it was
+        // saved, so that a script does not simply run it again.
+        let added = try box.run(["sessions", "add", "--at", "2026-12-03T09:00:00Z", "--member", "bo@example.com"], stdoutPath: "/dev/full")
+        expectFailure(added, 74, "the change was saved all the same")
+        #expect(try box.run("sessions", "list", "--json").array.count == 2)
     }
 
     @Test func noColourOutsideATerminal() throws {

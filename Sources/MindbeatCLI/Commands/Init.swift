@@ -40,6 +40,7 @@ extension Commands {
             let account: Account
             do {
                 account = try Stores.create(location) { store in
+                    _ = context.opened(store)
                     let mindbeat = Mindbeat(store: store, clock: FixedClock(context.now), zone: context.zone)
                     let (account, token) = try mindbeat.initialise(name: name, email: email, passwordHash: hash)
                     try context.saveToken(token, for: store)

@@ -40,7 +40,7 @@ extension Commands {
             // The clock runs: each delivery is stamped when it happens. Only
             // the owner of the database file, or root, delivers: the mail
             // command comes from the environment of whoever runs this.
-            let store = try Stores.open(try context.databaseLocation(), operatorUID: geteuid())
+            let store = context.opened(try Stores.open(try context.databaseLocation(), operatorUID: geteuid()))
             let mindbeat = Mindbeat(store: store, clock: context.runningClock, zone: context.zone)
             let transport = SendmailTransport(environment: context.environment, from: from, zone: context.zone)
             let report = try mindbeat.sendDueNotices(through: transport)

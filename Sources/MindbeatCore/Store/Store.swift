@@ -30,6 +30,10 @@ public protocol Store: AnyObject {
     /// serialization failure itself, and report a wait past its timeout as
     /// `.busy`.
     func write<T>(_ body: (any StoreWriter) throws -> T) throws(MindbeatError) -> T
+
+    /// How many write transactions this store has committed: a command that
+    /// cannot print its result says whether its change was saved all the same.
+    var committedWrites: Int { get }
 }
 
 /// The queries of a transaction.

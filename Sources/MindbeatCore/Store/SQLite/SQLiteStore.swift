@@ -32,9 +32,13 @@ final class SQLiteStore: Store {
         }
     }
 
+    private(set) var committedWrites = 0
+
     func write<T>(_ body: (any StoreWriter) throws -> T) throws(MindbeatError) -> T {
         do {
-            return try database.write { db in try body(SQLiteTransaction(db: db)) }
+            let result = try database.write { db in try body(SQLiteTransaction(db: db)) }
+            committedWrites += 1
+            return result
         } catch {
             throw SQLiteStore.classify(error, path: location)
         }
