@@ -77,15 +77,15 @@ struct FileSafetyTests {
             var env = box.environment
             env["MINDBEAT_DB"] = path
             env["MINDBEAT_NOW"] = box.now
-            // A hang would be a timeout's 124.
+            // A hang would be a timeout's 124 (or 137: the test runner blocks SIGTERM).
             for command in ["whoami", "sessions list", "login ann@example.com --password-stdin <<< ann-password", "outbox send",
                             "init --name A --email a@example.com --password-stdin <<< ann-password"] {
-                let outcome = try shell("timeout 10 '\(binary)' \(command)", environment: env)
+                let outcome = try shell("timeout -k 5 10 '\(binary)' \(command)", environment: env)
                 expectFailure(outcome, 65, "is not a regular file")
                 #expect(outcome.stderr.split(separator: "\n").count == 1, "\(path) \(command): \(outcome.stderr)")
             }
             // Completion opens the database too, and offers nothing.
-            let completion = try shell("timeout 10 '\(binary)' __complete -- attend ''", environment: env)
+            let completion = try shell("timeout -k 5 10 '\(binary)' __complete -- attend ''", environment: env)
             #expect(completion.status == 0, "\(path): \(completion.status)")
             #expect(completion.stderr.isEmpty)
         }
