@@ -114,7 +114,9 @@ struct ReliabilityTests {
         #expect(kills >= 20, "only \(kills) kills: \(result.stdout)")
         #expect(try Self.integrity(box) == "ok")
         let acknowledged = try String(contentsOfFile: env["ACKS"] ?? "", encoding: .utf8).split(separator: "\n")
-        #expect(acknowledged.count > 100)
+        // Enough acknowledged writes to mean something, on a loaded 2-core
+        // machine too (84 were seen there with two builds running beside it).
+        #expect(acknowledged.count > 40, "only \(acknowledged.count) writes were acknowledged")
         let stored = Set(try shell("sqlite3 '\(box.databasePath)' \"SELECT text FROM chat_messages WHERE text LIKE 'kill-test %'\"").lines)
         for ack in acknowledged {
             #expect(stored.contains("kill-test \(ack)"), "acknowledged write \(ack) is missing")
