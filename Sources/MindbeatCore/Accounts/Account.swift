@@ -79,6 +79,8 @@ public struct Person: Equatable, Sendable {
 public enum TakeoverKind: String, Sendable {
     /// `users reset`: a one-time password.
     case passwordReset = "password_reset"
+    /// `keys add --user`: an admin registered the account's first SSH key.
+    case keyAdded = "key_added"
 }
 
 /// The last time an admin took an account over, so that it never happens

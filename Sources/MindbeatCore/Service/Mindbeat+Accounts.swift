@@ -77,6 +77,7 @@ extension Mindbeat {
         try write(actor, duringPasswordChange: true) { tx, me in
             switch actor.credential {
             case .token(let token): try tx.revokeToken(hash: Secrets.tokenHash(token), at: now)
+            case .key: break  // An SSH key is removed with keys remove, not logged out.
             }
             return me
         }
@@ -114,6 +115,7 @@ extension Mindbeat {
             let keep: [UInt8]?
             switch actor.credential {
             case .token(let token): keep = Secrets.tokenHash(token)
+            case .key: keep = nil
             }
             try tx.revokeTokens(accountID: me.id, except: keep, at: now)
             return try tx.account(id: me.id) ?? me

@@ -48,6 +48,11 @@ public final class Mindbeat {
             guard !login.revoked, now < login.expiresAt else { throw MindbeatError.loginExpired }
             if login.account.mustChangePassword && !duringPasswordChange { throw MindbeatError.mustChangePassword }
             return login.account
+        case .key(let id):
+            // A key is a credential of its own: a password reset does not touch it.
+            guard let login = try tx.keyLogin(id: id) else { throw MindbeatError.notLoggedIn }
+            guard !login.removed else { throw MindbeatError.keyRemoved }
+            return login.account
         }
     }
 
@@ -68,6 +73,8 @@ public final class Mindbeat {
 public enum Credential: Equatable, Sendable {
     /// A login token from `login` (the stored one, or `MINDBEAT_TOKEN`).
     case token(String)
+    /// A registered SSH key, by its id: team mode's forced command (§11).
+    case key(Int64)
 }
 
 /// A caller whose credential `Mindbeat.authenticate` has checked: the only

@@ -21,6 +21,8 @@ public enum Unmet: Equatable, Sendable {
     case notAManager(email: String)
     case emailTaken(String)
     case databaseHasAccounts
+    /// The SSH key is already registered (to anyone).
+    case keyRegistered(fingerprint: String)
     case notHeld(SessionStatus)
     case feedbackGiven
     case nothingToAttend(candidates: [Int64])
@@ -47,6 +49,7 @@ public enum Unmet: Equatable, Sendable {
         case .notAManager: return .notAManager
         case .emailTaken: return .emailTaken
         case .databaseHasAccounts: return .alreadyInitialised
+        case .keyRegistered: return .keyRegistered
         case .notHeld: return .notHeld
         case .feedbackGiven: return .feedbackGiven
         case .nothingToAttend: return .nothingToAttend
@@ -114,6 +117,7 @@ public enum UnmetKind: String, Sendable, CaseIterable {
     case notAManager = "not_a_manager"
     case emailTaken = "email_taken"
     case alreadyInitialised = "already_initialised"
+    case keyRegistered = "key_registered"
     case notHeld = "not_held"
     case feedbackGiven = "feedback_given"
     case nothingToAttend = "nothing_to_attend"
@@ -132,6 +136,7 @@ public enum RefusedAction: Equatable, Sendable {
     case switchChannel(session: Int64, to: Channel)
     case end(session: Int64, as: EndOutcome)
     case leaveFeedback(session: Int64)
+    case addKey
 }
 
 /// A refused request: the action, every unmet condition, and when it will be

@@ -87,6 +87,18 @@ public protocol StoreReader {
     /// Held sessions of a party that they have not left feedback on, newest first.
     func sessionsAwaitingFeedback(from accountID: Int64) throws -> [Session]
 
+    // SSH keys (team mode)
+    /// The live key with this blob: what sshd's AuthorizedKeysCommand asks.
+    func liveKey(blob: [UInt8]) throws -> (id: Int64, type: String)?
+    /// The key a forced command names, removed or not, with its account.
+    func keyLogin(id: Int64) throws -> KeyLogin?
+    /// An account's live keys, oldest first.
+    func keys(ownedBy accountID: Int64) throws -> [RegisteredKey]
+    /// The live key with this fingerprint.
+    func liveKey(fingerprint: String) throws -> RegisteredKey?
+    /// How many keys an account ever had (removed ones too).
+    func keyCount(accountID: Int64) throws -> Int64
+
     // Notices
     /// Every notice, oldest first, leaving out those about the sessions of
     /// `managerID`'s reports (the line-manager rule wins over the admin right).
@@ -101,6 +113,8 @@ public protocol StoreWriter: StoreReader {
     func insertAccount(_ account: NewAccountRecord, at now: Instant) throws -> Int64
     /// A double optional is "leave alone" (nil), "clear" (.some(nil)) or "set".
     func updateProfile(accountID: Int64, phone: String??, zoom: String??) throws
+    func insertKey(_ key: PublicKey, accountID: Int64, addedBy: Int64, at now: Instant) throws -> Int64
+    func removeKey(id: Int64, at now: Instant) throws
     /// Sets the password hash, and whether its owner must change it.
     func setPassword(accountID: Int64, hash: String, mustChange: Bool) throws
     func recordTakeover(accountID: Int64, by adminID: Int64, kind: TakeoverKind, at now: Instant) throws

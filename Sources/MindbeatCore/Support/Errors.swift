@@ -21,6 +21,8 @@ public enum MindbeatError: Error, Equatable, Sendable {
     case loginExpired
     /// Wrong email or password; the same for both (77).
     case wrongCredentials
+    /// The SSH key a forced command names was removed (77).
+    case keyRemoved
     /// `passwd` was given a current password that is not the account's (77).
     case wrongCurrentPassword
     /// The account's password was reset by an admin: until its owner sets
@@ -95,7 +97,7 @@ public enum Activity: Equatable, Sendable {
     case attend, chat, readChat, contact, switchChannel, end
     case writeNotes, readNotes, writeProfileNotes
     case leaveFeedback, readFeedback
-    case schedule, addAccounts, grantAdmin, listAccounts, resetPasswords, readOutbox, listMembers
+    case schedule, addAccounts, grantAdmin, listAccounts, resetPasswords, readOutbox, listMembers, manageKeys
     case seeStatus(session: Int64)
 }
 
@@ -115,6 +117,8 @@ public enum Forbidden: Equatable, Sendable {
     case needsAdmin(Activity)
     /// It is for coaches (and, where said, line managers).
     case coachesOnly(Activity)
+    /// An admin adds only an account's first SSH key; after that, its owner does.
+    case firstKeyOnly
 }
 
 /// What was not found (or is not visible: the same answer).
@@ -130,4 +134,6 @@ public enum Missing: Equatable, Sendable {
     case manager(String)
     /// No account with this email.
     case account(String)
+    /// An SSH key, by fingerprint.
+    case key(String)
 }

@@ -160,6 +160,26 @@ enum Schema {
         CREATE INDEX notices_by_session ON notices(session_id, recipient_id);
         CREATE INDEX notices_by_recipient ON notices(recipient_id);
         """,
+        """
+        -- Team mode (SPEC §11): the SSH keys that are logins. An id is never
+        -- reused (AUTOINCREMENT), so a forced command naming a removed key's id
+        -- can never name another key; a removed key keeps its row, and may be
+        -- registered again as a new one.
+        CREATE TABLE ssh_keys (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            type TEXT NOT NULL,
+            blob BLOB NOT NULL,
+            fingerprint TEXT NOT NULL,
+            comment TEXT,
+            added_at INTEGER NOT NULL,
+            added_by INTEGER NOT NULL REFERENCES accounts(id),
+            removed_at INTEGER
+        );
+        CREATE UNIQUE INDEX live_ssh_keys_by_blob ON ssh_keys(blob) WHERE removed_at IS NULL;
+        CREATE INDEX ssh_keys_by_account ON ssh_keys(account_id);
+        CREATE INDEX ssh_keys_by_fingerprint ON ssh_keys(fingerprint);
+        """,
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }

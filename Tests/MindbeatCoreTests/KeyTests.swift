@@ -1,0 +1,68 @@
+import Testing
+import TestSupport
+@testable import MindbeatCore
+
+/// SSH keys as logins (SPEC §11), under a fixed clock.
+@Suite("SSH keys")
+struct KeyTests {
+    static let one = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFYTYWRF5PyvFAS2eWmCFJOX7u5g1fbzow7tDuh5FL+d one"
+    static let two = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINPcUFZLRuUu3nkW0PyKg3Ann9nrg9B/wFaP/Op9MwFX two"
+
+    func key(_ line: String) throws -> PublicKey { try PublicKey.parse(line: line) }
+
+    @Test func aKeyIsALoginUntilItIsRemoved() throws {
+        let f = try Fixture()
+        let added = try f.mindbeat.addKey(f.actor("bo"), key(Self.one), for: nil)
+        #expect(added.owner.email == "bo@example.com")
+        #expect(try f.mindbeat.authorizedKeyID(key(Self.one)) == added.id)
+        #expect(try f.mindbeat.authorizedKeyID(key(Self.two)) == nil)
+        let viaKey = try f.mindbeat.authenticate(.key(added.id))
+        #expect(viaKey.account.email == "bo@example.com")
+        #expect(try f.mindbeat.whoami(viaKey).account.id == viaKey.account.id)
+        _ = try f.mindbeat.removeKey(viaKey, fingerprint: added.fingerprint)
+        #expect(throws: MindbeatError.keyRemoved) { try f.mindbeat.authenticate(.key(added.id)) }
+        #expect(try f.mindbeat.authorizedKeyID(key(Self.one)) == nil)
+        #expect(throws: MindbeatError.notLoggedIn) { try f.mindbeat.authenticate(.key(9_999)) }
+        // Registered again, it is a new key with a new id: the old id stays dead.
+        let again = try f.mindbeat.addKey(f.actor("bo"), key(Self.one), for: nil)
+        #expect(again.id != added.id)
+        #expect(throws: MindbeatError.keyRemoved) { try f.mindbeat.authenticate(.key(added.id)) }
+        // A reset of Bo's password does not touch the key: a separate credential.
+        _ = try f.mindbeat.resetPassword(f.actor("ann"), email: "bo@example.com", oneTimePassword: "one-time-pw-1")
+        #expect(try f.mindbeat.sessions(f.mindbeat.authenticate(.key(again.id)), scope: .upcoming).isEmpty)
+    }
+
+    @Test func aKeyRegisteredToAnyoneIsRefused() throws {
+        let f = try Fixture()
+        _ = try f.mindbeat.addKey(f.actor("bo"), key(Self.one), for: nil)
+        let error = try f.expectUnchanged { _ = try f.mindbeat.addKey(f.actor("di"), key(Self.one), for: nil) }
+        #expect(error?.reasonIDs == ["key_registered"])
+    }
+
+    @Test func anAdminAddsOnlyTheFirstKeyAndTheOwnerIsTold() throws {
+        let f = try Fixture()
+        var error = try f.expectUnchanged { _ = try f.mindbeat.addKey(f.actor("di"), key(Self.one), for: "bo@example.com") }
+        #expect(error == .forbidden(.needsAdmin(.manageKeys)))
+        error = try f.expectUnchanged { _ = try f.mindbeat.addKey(f.actor("di"), key(Self.one), for: "nobody@example.com") }
+        #expect(error == .forbidden(.needsAdmin(.manageKeys)), "a non-admin learns nothing of which accounts exist")
+        f.clock.set("2026-12-01T08:30:00Z")
+        _ = try f.mindbeat.addKey(f.actor("ann"), key(Self.one), for: "bo@example.com")
+        #expect(try f.mindbeat.whoami(f.actor("bo")).takeover
+                == Takeover(at: at("2026-12-01T08:30:00Z"), by: Person(id: 1, email: "ann@example.com", name: "Ann Coach"), kind: .keyAdded))
+        #expect(try f.mindbeat.outbox(f.actor("ann")).map { "\($0.kind.rawValue) \($0.recipient.email)" } == ["account bo@example.com"])
+        error = try f.expectUnchanged { _ = try f.mindbeat.addKey(f.actor("ann"), key(Self.two), for: "bo@example.com") }
+        #expect(error == .forbidden(.firstKeyOnly))
+        // Bo adds his own second key; nobody is told.
+        _ = try f.mindbeat.addKey(f.actor("bo"), key(Self.two), for: nil)
+        #expect(try f.mindbeat.outbox(f.actor("ann")).count == 1)
+    }
+
+    @Test func onlyTheOwnerOrAnAdminRemovesAKey() throws {
+        let f = try Fixture()
+        let added = try f.mindbeat.addKey(f.actor("bo"), key(Self.one), for: nil)
+        let error = try f.expectUnchanged { _ = try f.mindbeat.removeKey(f.actor("di"), fingerprint: added.fingerprint) }
+        #expect(error == .notFound(.key(added.fingerprint)))
+        _ = try f.mindbeat.removeKey(f.actor("ann"), fingerprint: added.fingerprint)
+        #expect(try f.mindbeat.keys(f.actor("bo"), of: nil).isEmpty)
+    }
+}
