@@ -15,6 +15,14 @@ enum ValueKind: Equatable, Sendable {
     case text
     case choice([String])
     case path
+    /// An OpenSSH public key line (`TYPE BLOB [COMMENT]`), or `-` for
+    /// standard input; parsed by the command.
+    case publicKey
+    /// A key fingerprint, `SHA256:` and 43 base64 characters.
+    case fingerprint
+    /// A word passed by sshd (`serve authorized-keys USER TYPE BLOB`), checked
+    /// by the command.
+    case word
     /// Command names, for `help COMMAND…`.
     case commandName
 }
@@ -122,6 +130,7 @@ enum CommandGroup: String, CaseIterable, Sendable {
     case notes = "Notes and feedback"
     case accounts = "Accounts"
     case mail = "Mail"
+    case server = "Team server"
     case shell = "Shell"
 }
 

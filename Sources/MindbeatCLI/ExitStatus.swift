@@ -92,6 +92,8 @@ extension ExitStatus {
             return (.permission, ["your login has expired or was revoked; run: mindbeat login EMAIL"])
         case .wrongCredentials:
             return (.permission, ["wrong email or password"])
+        case .keyRemoved:
+            return (.permission, ["this SSH key is no longer registered with mindbeat"])
         case .wrongCurrentPassword:
             return (.permission, ["the current password is wrong; nothing was changed"])
         case .mustChangePassword:

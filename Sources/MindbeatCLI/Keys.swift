@@ -52,6 +52,14 @@ extension Key where Value == String {
     static let text = Key("TEXT", .text)
     static let shell = Key("SHELL", .choice(["bash", "zsh", "fish"]))
     static let directory = Key("DIR", .path)
+    /// `keys add --user EMAIL`, `keys list --user EMAIL`.
+    static let user = Key("user", .email)
+    static let publicKey = Key("KEY", .publicKey)
+    static let fingerprint = Key("FINGERPRINT", .fingerprint)
+    /// sshd's `%u %t %k` for `serve authorized-keys`.
+    static let sshUser = Key("USER", .word)
+    static let keyType = Key("TYPE", .word)
+    static let keyBlob = Key("BLOB", .word)
 }
 
 extension Key where Value == ContactMethod {

@@ -29,6 +29,7 @@ enum Phrases {
         case .switchChannel(let id, let channel): return "switch session \(id) to \(channel.rawValue)"
         case .end(let id, let outcome): return "end session \(id) as \(outcome.rawValue)"
         case .leaveFeedback(let id): return "leave feedback on session \(id)"
+        case .addKey: return "add the key"
         }
     }
 
@@ -76,6 +77,8 @@ enum Phrases {
             return "an account with the email \(email) already exists"
         case .databaseHasAccounts:
             return "the database already has accounts; log in with mindbeat login EMAIL"
+        case .keyRegistered(let fingerprint):
+            return "the key \(fingerprint) is already registered"
         case .notHeld(let status):
             return "feedback is for held sessions, and this one is \(status.words)"
         case .feedbackGiven:
@@ -110,6 +113,7 @@ enum Phrases {
         case .notAManager: return "the account is not a line manager"
         case .emailTaken: return "an account with that email exists"
         case .alreadyInitialised: return "the database already has accounts"
+        case .keyRegistered: return "the key is already registered, to someone"
         case .notHeld: return "feedback is for held sessions only"
         case .feedbackGiven: return "feedback was already left"
         case .nothingToAttend: return "no session can be attended now"
@@ -138,6 +142,7 @@ enum Phrases {
         case .grantAdmin: return "grant the admin right"
         case .listAccounts: return "list accounts"
         case .resetPasswords: return "reset passwords"
+        case .manageKeys: return "manage another account's keys"
         case .readOutbox: return "read the outbox"
         case .listMembers: return "list members"
         case .seeStatus: return "see the status of a session"
@@ -184,6 +189,8 @@ enum Phrases {
             return "only a member's coach writes notes on their profile; members write notes on their sessions"
         case .coachesOnly(let activity):
             return "only coaches can \(Phrases.activity(activity))"
+        case .firstKeyOnly:
+            return "that account already has a key: an admin adds only the first key, and people add their own after that"
         }
     }
 
@@ -195,6 +202,7 @@ enum Phrases {
         case .coach(let email): return "no coach \(email)"
         case .manager(let email): return "no line manager \(email)"
         case .account(let email): return "no account \(email)"
+        case .key(let fingerprint): return "no key \(fingerprint) of yours"
         }
     }
 
@@ -256,6 +264,8 @@ enum Phrases {
         switch takeover.kind {
         case .passwordReset:
             return "Password last reset by an administrator, \(takeover.by.name) <\(takeover.by.email)>, on \(when)."
+        case .keyAdded:
+            return "SSH key last added for you by an administrator, \(takeover.by.name) <\(takeover.by.email)>, on \(when)."
         }
     }
 

@@ -96,6 +96,17 @@ struct Render {
         ])
     }
 
+    /// A key as `keys list --json` shows it (SPEC §11).
+    func json(_ key: RegisteredKey) -> JSON {
+        .object([
+            ("fingerprint", .string(key.fingerprint)),
+            ("type", .string(key.type.rawValue)),
+            ("comment", .optional(key.comment)),
+            ("added_at", json(key.addedAt)),
+            ("user", .string(key.owner.email)),
+        ])
+    }
+
     func json(_ notice: Notice) -> JSON {
         .object([
             ("id", .int(notice.id)),

@@ -206,7 +206,7 @@ struct CompletionTests {
     }
 
     @Test func helpCompletesCommandWords() {
-        #expect(candidates("help", "se") == ["sessions"])
+        #expect(candidates("help", "se") == ["sessions", "serve"])
         #expect(candidates("help", "sessions", "") == ["list", "show", "add"])
         #expect(candidates("help", "sessions", "s") == ["show"])
         #expect(candidates("help", "c").sorted() == ["call", "chat", "completions", "contact"])

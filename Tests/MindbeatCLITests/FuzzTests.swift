@@ -107,6 +107,9 @@ struct FuzzTests {
         case .choice(let words)?: return words.randomElement(using: &random) ?? ""
         case .path?: return "/tmp/mindbeat-fuzz-nowhere/db"
         case .commandName?: return ["end", "sessions", "notes"].randomElement(using: &random) ?? ""
+        case .publicKey?: return ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl x", "-", "ssh-rsa AAAA"].randomElement(using: &random) ?? ""
+        case .fingerprint?: return ["SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU", "SHA256:x", "MD5:aa"].randomElement(using: &random) ?? ""
+        case .word?: return ["mindbeat", "ssh-ed25519", "AAAA"].randomElement(using: &random) ?? ""
         case nil: return ""
         }
     }

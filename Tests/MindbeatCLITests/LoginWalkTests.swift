@@ -26,11 +26,15 @@ struct LoginWalkTests {
             case .choice(let words): return words.first ?? ""
             case .path: return "/tmp/mindbeat-login-walk"
             case .commandName: return "end"
+            case .publicKey: return "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl walk"
+            case .fingerprint: return "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"
+            case .word: return "ssh-ed25519"
             }
         }
         var words = command.path
-        // Free text is given even where optional: notes add without it wants a terminal.
-        for positional in command.positionals where !positional.optional || positional.kind == .text {
+        // Free text and a key are given even where optional: without them, notes
+        // add wants a terminal and keys add reads standard input.
+        for positional in command.positionals where !positional.optional || positional.kind == .text || positional.kind == .publicKey {
             words.append(valid(positional.kind))
         }
         for option in command.options where option.required {

@@ -4,7 +4,8 @@ extension Commands {
         sessionsList, sessionsShow, sessionsAdd, attend, status, chat, contact, switchChannel, end, helpCall,
         notesAdd, notesList, feedback, feedbackShow,
         initialise, login, logout, whoami, passwd, usersAdd, usersList, usersReset, profile, members,
-        outbox, outboxSend,
+        keysAdd, keysList, keysRemove,
+        outbox, outboxSend, serveAuthorizedKeys,
         help, completions, complete, generate,
     ]
 }

@@ -48,6 +48,13 @@ enum NoticeMessage {
             )
         case .account:
             let what = takeover.map { Phrases.takeover($0, zone: zone) } ?? "An administrator changed how your account logs in."
+            if takeover?.kind == .keyAdded {
+                return (
+                    "An SSH key was added to your mindbeat account",
+                    hello + what + "\nThat key now logs in as you. To see your keys:\n\n    mindbeat keys list\n\n"
+                        + "If you did not ask for this, tell them at once." + signature
+                )
+            }
             return (
                 "Your mindbeat password was reset",
                 hello + what + "\nYour logins were revoked. Log in with the one-time password they give you, then choose\n"

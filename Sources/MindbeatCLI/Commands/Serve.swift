@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import MindbeatCore
+
+extension Commands {
+    static let serveAuthorizedKeys = Command(
+        ["serve", "authorized-keys"], group: .server,
+        summary: "answer sshd's AuthorizedKeysCommand (team mode)",
+        discussion: """
+            For sshd_config: AuthorizedKeysCommand /usr/local/bin/mindbeat --db /srv/mindbeat/mindbeat.db \
+            serve authorized-keys %u %t %k. For a key registered with mindbeat keys add, prints one \
+            authorized_keys line that forces this mindbeat, on this database, to serve that key's \
+            account and nothing else (restrict: no terminal, no forwarding); for any other key prints \
+            nothing. Exits 0 either way; a problem (a database that cannot be opened) is logged on \
+            standard error, which sshd writes to its log. Needs no login. USER is sshd's %u and is \
+            not consulted: give the command in a Match User block for the service account.
+            """,
+        positionals: [
+            Positional(Key.sshUser, "the user sshd authenticates (%u)"),
+            Positional(Key.keyType, "the key's type (%t)"),
+            Positional(Key.keyBlob, "the key, base64 (%k)"),
+        ],
+        examples: [("mindbeat --db /srv/mindbeat/mindbeat.db serve authorized-keys mindbeat ssh-ed25519 AAAAC3Nza…", "what sshd runs")],
+        action: .open { context, arguments in
+            guard let key = try? PublicKey.parse(type: try arguments.required(.keyType), base64: try arguments.required(.keyBlob)) else {
+                return
+            }
+            do {
+                let location = try AuthorizedKeyLine.absolute(try context.databaseLocation())
+                let mindbeat = try context.openMindbeat()
+                guard let id = try mindbeat.authorizedKeyID(key) else { return }
+                guard let binary = AuthorizedKeyLine.executablePath() else {
+                    return context.warn("serve authorized-keys: cannot tell where this mindbeat is (/proc/self/exe)")
+                }
+                context.out.line(AuthorizedKeyLine(binary: binary, database: location, keyID: id, key: key).text)
+            } catch {
+                let (_, lines) = ExitStatus.describe(error, zone: context.zone, now: context.now)
+                for line in lines { context.warn("serve authorized-keys: " + line) }
+            }
+        }
+    )
+}
+
+/// The line `serve authorized-keys` prints for sshd: a forced command that
+/// runs this very binary on this very database for one key, with every
+/// forwarding and the terminal refused.
+struct AuthorizedKeyLine {
+    let binary: String
+    let database: String
+    let keyID: Int64
+    let key: PublicKey
+
+    var text: String {
+        "command=\"\(Self.escaped(binary)) --db \(Self.escaped(database)) serve ssh \(keyID)\",restrict \(key.type.rawValue) \(key.base64)"
+    }
+
+    /// `"` and `\` escaped with `\`, as sshd reads a quoted option (SPEC §11).
+    static func escaped(_ text: String) -> String {
+        text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
+    }
+
+    /// This process's executable, by absolute path.
+    static func executablePath() -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// A database path made absolute against the working directory.
+    static func absolute(_ path: String) throws -> String {
+        if path.hasPrefix("/") { return path }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else {
+            throw UsageError("cannot tell the working directory to make \(path) absolute; give --db an absolute path")
+        }
+        let directory = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return directory + "/" + path
+    }
+}
