@@ -139,6 +139,18 @@ struct NoteCommandTests {
     /// Runs `notes add` without TEXT on a pseudo-terminal (util-linux `script`)
     /// with a fake editor. TMPDIR is a directory of its own, which must stay
     /// empty (`tmpFiles`).
+    /// An editor that writes some text, then sends `signal` to mindbeat, the
+    /// nearest ancestor of that name (between them is the shell that runs
+    /// the editor's command line).
+    static func editorSignallingMindbeat(_ signal: String) -> String {
+        """
+        printf 'text' > "$1"
+        p=$$
+        while [ "$p" -gt 1 ] && [ "$(cat /proc/$p/comm)" != mindbeat ]; do p=$(cut -d' ' -f4 /proc/$p/stat); done
+        [ "$p" -gt 1 ] && kill -\(signal) "$p"; sleep 1
+        """
+    }
+
     func editWith(_ box: Sandbox, editor: String, _ id: String, env extra: [String: String] = [:]) throws -> Outcome {
         let script = box.root.appendingPathComponent("editor.sh").path
         try ("#!/bin/sh\n" + editor + "\n").write(toFile: script, atomically: true, encoding: .utf8)
@@ -207,12 +219,7 @@ struct NoteCommandTests {
         try box.seed()
         let id = try box.schedule()
         // The editor sends SIGTERM to mindbeat, the nearest ancestor of that name.
-        let outcome = try editWith(box, editor: """
-            printf 'text' > "$1"
-            p=$$
-            while [ "$p" -gt 1 ] && [ "$(cat /proc/$p/comm)" != mindbeat ]; do p=$(cut -d' ' -f4 /proc/$p/stat); done
-            [ "$p" -gt 1 ] && kill -TERM "$p"; sleep 1
-            """, id)
+        let outcome = try editWith(box, editor: Self.editorSignallingMindbeat("TERM"), id)
         #expect(outcome.status == 128 + 15, "ended by SIGTERM: \(outcome.stdout)")
         #expect(try leftovers(box).isEmpty)
     }
@@ -223,12 +230,7 @@ struct NoteCommandTests {
         let id = try box.schedule()
         let before = box.dump()
         // SIGQUIT (Ctrl-\) to mindbeat, the nearest ancestor of that name.
-        let outcome = try editWith(box, editor: """
-            printf 'text' > "$1"
-            p=$$
-            while [ "$p" -gt 1 ] && [ "$(cat /proc/$p/comm)" != mindbeat ]; do p=$(cut -d' ' -f4 /proc/$p/stat); done
-            [ "$p" -gt 1 ] && kill -QUIT "$p"; sleep 1
-            """, id)
+        let outcome = try editWith(box, editor: Self.editorSignallingMindbeat("QUIT"), id)
         #expect(outcome.status == 128 + 3, "ended by SIGQUIT, like SIGINT: \(outcome.stdout)")
         #expect(outcome.stdout.contains("stopped; the note was not saved"))
         #expect(!outcome.stdout.contains("rash"))

@@ -2,20 +2,10 @@
 import Glibc
 #endif
 import Testing
+import TestSupport
 @testable import MindbeatCLI
 @testable import MindbeatCore
 
-/// SplitMix64: small, fast and the same everywhere, so a seed replays a run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Hostile command lines, generated from the command table and mutated, run in
 /// this process against a real database: nothing may trap, and every failure

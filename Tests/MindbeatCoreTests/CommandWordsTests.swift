@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Testing
+import TestSupport
 @testable import MindbeatCore
 
 /// The §11 word grammar: what the server makes of `SSH_ORIGINAL_COMMAND`, and
@@ -246,7 +247,7 @@ struct CommandWordsTests {
         "mindbeat", "--tz", "-",
     ]
 
-    static func randomWords(_ random: inout SplitMix64) -> [String] {
+    static func randomWords(_ random: inout SeededGenerator) -> [String] {
         let count = Int.random(in: 0...8, using: &random)
         return (0..<count).map { _ in
             // One word in six is empty: the case that is easiest to lose.
@@ -258,7 +259,7 @@ struct CommandWordsTests {
 
     static func roundTrips(seed: UInt64, cases: Int) {
         print("CommandWords round-trip seed: \(seed) (replay with MINDBEAT_TEST_SEED=\(seed))")
-        var random = SplitMix64(state: seed)
+        var random = SeededGenerator(state: seed)
         var failures = 0
         for number in 0..<cases {
             // A broken quoting fails nearly every case; twenty say enough.
@@ -294,7 +295,7 @@ struct CommandWordsTests {
     /// shell by mistake (a host without the forced command) runs no other
     /// words than the ones sent.
     @Test func aPOSIXShellReadsTheSameWords() throws {
-        var random = SplitMix64(state: 0x7368_656C_6C)
+        var random = SeededGenerator(state: 0x7368_656C_6C)
         for _ in 0..<100 {
             let words = Self.randomWords(&random)
             guard !words.isEmpty else { continue }
@@ -323,7 +324,7 @@ struct CommandWordsTests {
                                   "ends with a lone backslash", "is longer than 65,536 bytes", "is not valid UTF-8"]
         let meaningful: [UInt8] = Array(" \t'\"\\\n\r\0ab$;|`*".utf8)
         let snippets: [[UInt8]] = [Array("é".utf8), Array("日".utf8), Array("👩‍💻".utf8), [0xC3], [0x80], [0xFF], [0xED, 0xA0, 0x80]]
-        var random = SplitMix64(state: seed)
+        var random = SeededGenerator(state: seed)
         var seen: [String: Int] = [:]
         for number in 0..<cases {
             var line: [UInt8] = []
@@ -374,14 +375,3 @@ struct CommandWordsTests {
     }
 }
 
-/// SplitMix64: small, fast and the same everywhere, so a seed replays a run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

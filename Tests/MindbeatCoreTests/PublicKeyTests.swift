@@ -146,7 +146,7 @@ struct PublicKeyTests {
     @Test func fingerprintOfHandBuiltKeysMatchesSshKeygen() throws {
         let directory = temporaryDirectory()
         defer { removeTree(directory) }
-        var random = KeyFuzzGenerator(state: 42)
+        var random = SeededGenerator(state: 42)
         for index in 0..<5 {
             let blob = Self.ed25519Blob((0..<32).map { _ in UInt8.random(in: 0...255, using: &random) })
             let line = "ssh-ed25519 \(Self.base64(blob)) hand \(index)\n"
@@ -379,7 +379,7 @@ struct PublicKeyTests {
     /// Random and damaged blobs, for every type, through both entry points:
     /// nothing traps, and whatever is accepted is self-consistent.
     static func fuzz(seed: UInt64, cases: Int) {
-        var random = KeyFuzzGenerator(state: seed)
+        var random = SeededGenerator(state: seed)
         var accepted = 0
         let types = KeyType.allCases.map(\.rawValue) + ["ssh-dss", "sk-ssh-ed25519@openssh.com", ""]
         for number in 0..<cases {
@@ -434,14 +434,3 @@ struct PublicKeyTests {
     }
 }
 
-/// SplitMix64, so that a printed seed replays a fuzz run.
-struct KeyFuzzGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
