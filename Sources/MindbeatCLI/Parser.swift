@@ -259,12 +259,7 @@ struct Parser {
         case .publicKey:
             guard !raw.isEmpty else { throw InvalidValue("is empty; give the line of a .pub file, or - to read it from standard input") }
             return .string(raw)
-        case .fingerprint:
-            let digits = raw.utf8.dropFirst(7)
-            guard raw.hasPrefix("SHA256:"), digits.count == 43,
-                  digits.allSatisfy({ (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || $0 == 43 || $0 == 47 })
-            else { throw InvalidValue("is not a key fingerprint (SHA256:… as mindbeat keys list shows it)") }
-            return .string(raw)
+        case .fingerprint: return .string(try PublicKey.fingerprint(raw))
         case .path:
             guard !raw.isEmpty else { throw InvalidValue("is empty") }
             return .string(raw)

@@ -32,6 +32,15 @@ struct KeyTests {
         #expect(try f.mindbeat.sessions(f.mindbeat.authenticate(.key(again.id)), scope: .upcoming).isEmpty)
     }
 
+    @Test func fingerprintsAreCheckedBeforeAnythingIsLookedUp() throws {
+        let fingerprint = try key(Self.one).fingerprint
+        #expect(try PublicKey.fingerprint(fingerprint) == fingerprint)
+        for bad in ["", "SHA256:", "MD5:" + fingerprint.dropFirst(7), String(fingerprint.dropLast()), fingerprint + "=",
+                    "SHA256:" + String(repeating: "-", count: 43), fingerprint.replacingOccurrences(of: "SHA256", with: "sha256")] {
+            #expect(throws: InvalidValue.self, "\(bad)") { try PublicKey.fingerprint(bad) }
+        }
+    }
+
     @Test func aKeyRegisteredToAnyoneIsRefused() throws {
         let f = try Fixture()
         _ = try f.mindbeat.addKey(f.actor("bo"), key(Self.one), for: nil)

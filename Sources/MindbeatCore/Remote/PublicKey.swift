@@ -51,6 +51,16 @@ public struct PublicKey: Equatable, Sendable {
     /// 256 for ed25519 and nistp256, 384, 521, or the RSA modulus's bits.
     public var bits: Int { keyBits }
 
+    /// A fingerprint as `fingerprint` writes it and `keys remove` takes it:
+    /// `SHA256:` and the 43 characters of unpadded base64 of 32 bytes.
+    public static func fingerprint(_ text: String) throws(InvalidValue) -> String {
+        let digits = text.utf8.dropFirst(7)
+        guard text.hasPrefix("SHA256:"), digits.count == 43,
+              digits.allSatisfy({ (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || $0 == 43 || $0 == 47 })
+        else { throw InvalidValue("is not a key fingerprint (SHA256:… as mindbeat keys list shows it)") }
+        return text
+    }
+
     /// A `.pub` line: "TYPE BLOB [COMMENT]" (leading/trailing whitespace and
     /// one trailing newline, `\n` or `\r\n`, allowed).
     public static func parse(line: String) throws(InvalidValue) -> PublicKey {
