@@ -115,6 +115,21 @@ struct KeyCommandTests {
         try box.expectOK(box.run(as: "bo", "keys", "remove", fingerprint))
         let removed = try box.run(["serve", "authorized-keys", "mindbeat", parts[0], parts[1]], env: env)
         #expect(removed.status == 0 && removed.stdout.isEmpty)
+        // A database path with a line break would end the line and start a
+        // forged one: nothing is printed. (`"` and `\` are escaped.)
+        try box.expectOK(box.run(as: "bo", "keys", "add", line))
+        let odd = box.root.appendingPathComponent("we\"ird\\dir").path
+        try FileManager.default.createDirectory(atPath: odd, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let oddDB = odd + "/m.db"
+        try FileManager.default.copyItem(atPath: box.databasePath, toPath: oddDB)
+        let escaped = try box.run(["serve", "authorized-keys", "mindbeat", parts[0], parts[1]], env: ["MINDBEAT_DB": oddDB])
+        #expect(escaped.stdout.contains("--db \(box.root.path)/we\\\"ird\\\\dir/m.db serve ssh "), "\(escaped.stdout)")
+        let broken = box.root.appendingPathComponent("x\nssh-ed25519 AAAA").path
+        try FileManager.default.createDirectory(atPath: broken, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.copyItem(atPath: box.databasePath, toPath: broken + "/m.db")
+        let refused = try box.run(["serve", "authorized-keys", "mindbeat", parts[0], parts[1]], env: ["MINDBEAT_DB": broken + "/m.db"])
+        #expect(refused.status == 0 && refused.stdout.isEmpty, "\(refused)")
+        #expect(refused.stderr.contains("control character"))
         // A database that cannot be opened: nothing printed, exit 0, the reason logged.
         let missing = try box.run(["serve", "authorized-keys", "mindbeat", parts[0], parts[1]],
                                   env: ["MINDBEAT_DB": box.root.appendingPathComponent("none.db").path])

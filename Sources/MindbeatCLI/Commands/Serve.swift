@@ -35,7 +35,10 @@ extension Commands {
                 guard let binary = AuthorizedKeyLine.executablePath() else {
                     return context.warn("serve authorized-keys: cannot tell where this mindbeat is (/proc/self/exe)")
                 }
-                context.out.line(AuthorizedKeyLine(binary: binary, database: location, keyID: id, key: key).text)
+                guard let line = AuthorizedKeyLine(binary: binary, database: location, keyID: id, key: key).text else {
+                    return context.warn("serve authorized-keys: the path of mindbeat or of the database has a control character; no key line is printed")
+                }
+                context.out.line(line)
             } catch {
                 let (_, lines) = ExitStatus.describe(error, zone: context.zone, now: context.now)
                 for line in lines { context.warn("serve authorized-keys: " + line) }
@@ -53,8 +56,12 @@ struct AuthorizedKeyLine {
     let keyID: Int64
     let key: PublicKey
 
-    var text: String {
-        "command=\"\(Self.escaped(binary)) --db \(Self.escaped(database)) serve ssh \(keyID)\",restrict \(key.type.rawValue) \(key.base64)"
+    /// The line, or nil when a path holds a control character: a line break
+    /// there would end the line and start another, which sshd would read as
+    /// a key of its own.
+    var text: String? {
+        guard ![binary, database].contains(where: { $0.unicodeScalars.contains(where: Values.isControl) }) else { return nil }
+        return "command=\"\(Self.escaped(binary)) --db \(Self.escaped(database)) serve ssh \(keyID)\",restrict \(key.type.rawValue) \(key.base64)"
     }
 
     /// `"` and `\` escaped with `\`, as sshd reads a quoted option (SPEC §11).
