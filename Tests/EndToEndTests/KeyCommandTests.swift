@@ -118,12 +118,23 @@ struct KeyCommandTests {
         // A database path with a line break would end the line and start a
         // forged one: nothing is printed. (`"` and `\` are escaped.)
         try box.expectOK(box.run(as: "bo", "keys", "add", line))
-        let odd = box.root.appendingPathComponent("we\"ird\\dir").path
+        // sshd runs the command through the service account's shell: a path
+        // with `$(…)`, quotes or spaces must stay one word and run nothing.
+        let odd = box.root.appendingPathComponent("we\"ird\\ $(touch pwned) 'dir").path
         try FileManager.default.createDirectory(atPath: odd, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let oddDB = odd + "/m.db"
         try FileManager.default.copyItem(atPath: box.databasePath, toPath: oddDB)
         let escaped = try box.run(["serve", "authorized-keys", "mindbeat", parts[0], parts[1]], env: ["MINDBEAT_DB": oddDB])
-        #expect(escaped.stdout.contains("--db \(box.root.path)/we\\\"ird\\\\dir/m.db serve ssh "), "\(escaped.stdout)")
+        let option = escaped.stdout.components(separatedBy: "\",restrict ").first ?? ""
+        #expect(option.hasPrefix("command=\""), "\(escaped.stdout)")
+        // As sshd reads the option: \" and \\ unescaped.
+        let command = String(option.dropFirst(9)).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
+        // The shell reads the command's words (set --) and prints them, one a line.
+        let words = try shell("cd '\(box.root.path)' && sh -c \"set -- $C\"'; printf \"%s\\n\" \"$@\"'", environment: ["C": command])
+        let printed = words.lines.filter { !$0.isEmpty }
+        #expect(printed.dropLast() == [resolved, "--db", oddDB, "serve", "ssh"], "\(words.stdout) \(words.stderr)")
+        #expect(Int(printed.last ?? "") != nil)
+        #expect(!FileManager.default.fileExists(atPath: box.root.appendingPathComponent("pwned").path), "the path ran a command")
         let broken = box.root.appendingPathComponent("x\nssh-ed25519 AAAA").path
         try FileManager.default.createDirectory(atPath: broken, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try FileManager.default.copyItem(atPath: box.databasePath, toPath: broken + "/m.db")

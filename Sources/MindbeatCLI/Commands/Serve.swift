@@ -59,12 +59,19 @@ struct AuthorizedKeyLine {
     /// The line, or nil when a path holds a control character: a line break
     /// there would end the line and start another, which sshd would read as
     /// a key of its own.
+    ///
+    /// sshd hands the command to the service account's shell (`$SHELL -c`),
+    /// so each path is first quoted for the shell — left bare when it holds
+    /// only safe characters, as every ordinary path does — and then `"` and
+    /// `\` are escaped for authorized_keys (SPEC §11). A path with `$(…)`,
+    /// a space or a quote is one word, never a command.
     var text: String? {
         guard ![binary, database].contains(where: { $0.unicodeScalars.contains(where: Values.isControl) }) else { return nil }
-        return "command=\"\(Self.escaped(binary)) --db \(Self.escaped(database)) serve ssh \(keyID)\",restrict \(key.type.rawValue) \(key.base64)"
+        let command = CommandWords.quote([binary, "--db", database, "serve", "ssh", String(keyID)])
+        return "command=\"\(Self.escaped(command))\",restrict \(key.type.rawValue) \(key.base64)"
     }
 
-    /// `"` and `\` escaped with `\`, as sshd reads a quoted option (SPEC §11).
+    /// `"` and `\` escaped with `\`, as sshd reads a quoted option.
     static func escaped(_ text: String) -> String {
         text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
     }
@@ -74,7 +81,10 @@ struct AuthorizedKeyLine {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard count > 0 else { return nil }
-        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let path = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // The binary was replaced while this one ran (an upgrade): the
+        // kernel's name for it is not a path to run.
+        return path.hasSuffix(" (deleted)") ? nil : path
     }
 
     /// A database path made absolute against the working directory.
