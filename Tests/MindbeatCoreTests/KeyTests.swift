@@ -56,14 +56,35 @@ struct KeyTests {
         #expect(error == .forbidden(.needsAdmin(.manageKeys)), "a non-admin learns nothing of which accounts exist")
         f.clock.set("2026-12-01T08:30:00Z")
         _ = try f.mindbeat.addKey(f.actor("ann"), key(Self.one), for: "bo@example.com")
-        #expect(try f.mindbeat.whoami(f.actor("bo")).takeover
-                == Takeover(at: at("2026-12-01T08:30:00Z"), by: Person(id: 1, email: "ann@example.com", name: "Ann Coach"), kind: .keyAdded))
+        #expect(try f.mindbeat.whoami(f.actor("bo")).takeovers
+                == [Takeover(at: at("2026-12-01T08:30:00Z"), by: Person(id: 1, email: "ann@example.com", name: "Ann Coach"), kind: .keyAdded)])
         #expect(try f.mindbeat.outbox(f.actor("ann")).map { "\($0.kind.rawValue) \($0.recipient.email)" } == ["account bo@example.com"])
         error = try f.expectUnchanged { _ = try f.mindbeat.addKey(f.actor("ann"), key(Self.two), for: "bo@example.com") }
         #expect(error == .forbidden(.firstKeyOnly))
         // Bo adds his own second key; nobody is told.
         _ = try f.mindbeat.addKey(f.actor("bo"), key(Self.two), for: nil)
         #expect(try f.mindbeat.outbox(f.actor("ann")).count == 1)
+    }
+
+    /// Found by attacking the binary: a reset and a key added by an admin
+    /// each keep their own record and their own notice; one never hides the other.
+    @Test func aResetAndAKeyEachTellTheirOwnStory() throws {
+        let f = try Fixture()
+        f.clock.set("2026-12-01T08:30:00Z")
+        _ = try f.mindbeat.resetPassword(f.actor("ann"), email: "bo@example.com", oneTimePassword: "one-time-pw-1")
+        f.clock.set("2026-12-01T08:40:00Z")
+        let added = try f.mindbeat.addKey(f.actor("ann"), key(Self.one), for: "bo@example.com")
+        let bo = try f.mindbeat.authenticate(.key(added.id))
+        #expect(try f.mindbeat.whoami(bo).takeovers.map { "\($0.kind.rawValue) \($0.at.rfc3339)" }
+                == ["password_reset 2026-12-01T08:30:00Z", "key_added 2026-12-01T08:40:00Z"])
+        let transport = RecordingTransport()
+        f.clock.set("2026-12-01T08:41:00Z")
+        _ = try f.mindbeat.sendDueNotices(through: transport)
+        #expect(transport.delivered.map { $0.takeover?.kind.rawValue ?? "none" } == ["password_reset", "key_added"])
+        // The owner removed their only key: an admin may add one again, and the owner is told.
+        _ = try f.mindbeat.removeKey(bo, fingerprint: added.fingerprint)
+        _ = try f.mindbeat.addKey(f.actor("ann"), key(Self.two), for: "bo@example.com")
+        #expect(try f.mindbeat.outbox(f.actor("ann")).filter { $0.kind == .account }.count == 3)
     }
 
     @Test func onlyTheOwnerOrAnAdminRemovesAKey() throws {

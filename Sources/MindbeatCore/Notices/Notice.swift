@@ -23,6 +23,8 @@ public struct Notice: Equatable, Sendable {
     public let attempts: Int64
     public let sentAt: Instant?
     public let lastError: String?
+    /// For an `account` notice: the takeover it tells of.
+    public var takeoverID: Int64? = nil
 }
 
 /// What delivering one message came to.
@@ -43,7 +45,7 @@ public struct OutgoingNotice: Sendable {
     public let notice: Notice
     /// The session it is about, if any.
     public let session: Session?
-    /// For an `account` notice: the last takeover of the recipient's account.
+    /// For an `account` notice: the takeover it tells of.
     public let takeover: Takeover?
     /// Which attempt this is, from 1: part of a unique Message-ID.
     public let attempt: Int64

@@ -47,7 +47,7 @@ extension Mindbeat {
         let claimed: [(Notice, Session?, Takeover?)] = try store.write { tx in
             try tx.claimDueNotices(now: claimedAt, staleBefore: staleBefore, claim: claim).map { notice in
                 (notice, try notice.sessionID.flatMap { try tx.session(id: $0) },
-                 notice.kind == .account ? try tx.lastTakeover(accountID: notice.recipient.id) : nil)
+                 try notice.takeoverID.flatMap { try tx.takeover(id: $0) })
             }
         }
         var report = DeliveryReport()

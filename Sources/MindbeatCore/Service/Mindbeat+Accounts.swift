@@ -83,9 +83,10 @@ extension Mindbeat {
         }
     }
 
-    /// The caller's account, and the last time an admin took it over.
-    public func whoami(_ actor: Actor) throws -> (account: Account, takeover: Takeover?) {
-        try read(actor, duringPasswordChange: true) { tx, me in (me, try tx.lastTakeover(accountID: me.id)) }
+    /// The caller's account, and the last time an admin took it over, of
+    /// each kind (a reset, a key), oldest first.
+    public func whoami(_ actor: Actor) throws -> (account: Account, takeovers: [Takeover]) {
+        try read(actor, duringPasswordChange: true) { tx, me in (me, try tx.lastTakeovers(accountID: me.id)) }
     }
 
     /// Changes the caller's password: the current one first (so that a
@@ -139,8 +140,8 @@ extension Mindbeat {
             let target = try resettable(email, by: me, tx)
             try tx.setPassword(accountID: target.id, hash: hash, mustChange: true)
             try tx.revokeTokens(accountID: target.id, except: nil, at: now)
-            try tx.recordTakeover(accountID: target.id, by: me.id, kind: .passwordReset, at: now)
-            try tx.queueNotice(recipientID: target.id, sessionID: nil, kind: .account, dueAt: now, at: now)
+            let takeover = try tx.recordTakeover(accountID: target.id, by: me.id, kind: .passwordReset, at: now)
+            try tx.queueAccountNotice(recipientID: target.id, takeoverID: takeover, dueAt: now, at: now)
             return try tx.account(id: target.id) ?? target
         }
     }

@@ -1,14 +1,14 @@
 extension Mindbeat {
     /// Registers an SSH public key as a login (SPEC §11): anyone for
-    /// themselves; an admin for an account that has never had a key (the
-    /// first key — after that, people add their own). A key registered to
+    /// themselves; an admin for an account that has no key (the
+    /// first key, or a new one for someone who removed or lost theirs — after that, people add their own). A key registered to
     /// anyone is refused. A key added by someone else is a takeover an admin
     /// can make, so it never happens silently: an `account` notice to the
     /// owner at once, and `whoami` shows it.
     public func addKey(_ actor: Actor, _ key: PublicKey, for email: String?) throws -> RegisteredKey {
         try write(actor) { tx, me in
             let owner = try keyOwner(email, for: me, tx)
-            if owner.id != me.id, try tx.keyCount(accountID: owner.id) > 0 {
+            if owner.id != me.id, try !tx.keys(ownedBy: owner.id).isEmpty {
                 throw MindbeatError.forbidden(.firstKeyOnly)
             }
             if try tx.liveKey(blob: key.blob) != nil {
@@ -16,8 +16,8 @@ extension Mindbeat {
             }
             let id = try tx.insertKey(key, accountID: owner.id, addedBy: me.id, at: now)
             if owner.id != me.id {
-                try tx.recordTakeover(accountID: owner.id, by: me.id, kind: .keyAdded, at: now)
-                try tx.queueNotice(recipientID: owner.id, sessionID: nil, kind: .account, dueAt: now, at: now)
+                let takeover = try tx.recordTakeover(accountID: owner.id, by: me.id, kind: .keyAdded, at: now)
+                try tx.queueAccountNotice(recipientID: owner.id, takeoverID: takeover, dueAt: now, at: now)
             }
             guard let added = try tx.keys(ownedBy: owner.id).first(where: { $0.id == id }) else {
                 throw MindbeatError.internal("key \(id) vanished")

@@ -45,8 +45,9 @@ public protocol StoreReader {
     func account(email: String) throws -> Account?
     func passwordHash(email: String) throws -> (accountID: Int64, hash: String)?
     func passwordHash(accountID: Int64) throws -> String?
-    /// The last time an admin took the account over, if ever.
-    func lastTakeover(accountID: Int64) throws -> Takeover?
+    /// The last time an admin took the account over, of each kind, oldest first.
+    func lastTakeovers(accountID: Int64) throws -> [Takeover]
+    func takeover(id: Int64) throws -> Takeover?
     /// Accounts, optionally of one role, by name then email.
     func accounts(role: Role?) throws -> [Account]
     /// A coach's members, by name then email.
@@ -96,8 +97,6 @@ public protocol StoreReader {
     func keys(ownedBy accountID: Int64) throws -> [RegisteredKey]
     /// The live key with this fingerprint.
     func liveKey(fingerprint: String) throws -> RegisteredKey?
-    /// How many keys an account ever had (removed ones too).
-    func keyCount(accountID: Int64) throws -> Int64
 
     // Notices
     /// Every notice, oldest first, leaving out those about the sessions of
@@ -117,7 +116,11 @@ public protocol StoreWriter: StoreReader {
     func removeKey(id: Int64, at now: Instant) throws
     /// Sets the password hash, and whether its owner must change it.
     func setPassword(accountID: Int64, hash: String, mustChange: Bool) throws
-    func recordTakeover(accountID: Int64, by adminID: Int64, kind: TakeoverKind, at now: Instant) throws
+    /// Records that an admin took an account over; returns its id, for the
+    /// account notice that tells the owner.
+    func recordTakeover(accountID: Int64, by adminID: Int64, kind: TakeoverKind, at now: Instant) throws -> Int64
+    /// The `account` notice about one takeover, to the account's owner.
+    func queueAccountNotice(recipientID: Int64, takeoverID: Int64, dueAt: Instant, at now: Instant) throws
     func insertToken(hash: [UInt8], accountID: Int64, at now: Instant, expiresAt: Instant) throws
     func revokeToken(hash: [UInt8], at now: Instant) throws
     /// Revokes every live token of an account but one.

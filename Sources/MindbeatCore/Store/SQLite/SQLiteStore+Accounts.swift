@@ -94,22 +94,34 @@ extension SQLiteTransaction {
                    [.text(hash), SQLiteValue(mustChange), .integer(accountID)])
     }
 
-    func recordTakeover(accountID: Int64, by adminID: Int64, kind: TakeoverKind, at now: Instant) throws {
-        try db.run("UPDATE accounts SET taken_over_at = ?, taken_over_by = ?, taken_over_how = ? WHERE id = ?",
-                   [.integer(now.secondsSinceEpoch), .integer(adminID), .text(kind.rawValue), .integer(accountID)])
+    func recordTakeover(accountID: Int64, by adminID: Int64, kind: TakeoverKind, at now: Instant) throws -> Int64 {
+        try db.run("INSERT INTO takeovers (account_id, by_id, kind, at) VALUES (?, ?, ?, ?)",
+                   [.integer(accountID), .integer(adminID), .text(kind.rawValue), .integer(now.secondsSinceEpoch)])
+        return db.lastInsertedRowID
     }
 
-    func lastTakeover(accountID: Int64) throws -> Takeover? {
-        guard let row = try db.row(
-            """
-            SELECT a.taken_over_at, a.taken_over_how, b.id, b.email, b.name
-            FROM accounts a JOIN accounts b ON b.id = a.taken_over_by WHERE a.id = ? AND a.taken_over_at IS NOT NULL
-            """, [.integer(accountID)])
-        else { return nil }
+    static let takeoverSelect = """
+        SELECT t.at, t.kind, b.id, b.email, b.name FROM takeovers t JOIN accounts b ON b.id = t.by_id
+        """
+
+    static func takeover(from row: Row) throws -> Takeover {
         guard let kind = row.text(1).flatMap(TakeoverKind.init(rawValue:)), let id = row.integer(2),
               let email = row.text(3), let name = row.text(4)
         else { throw CorruptRow() }
         return Takeover(at: try row.requiredInstant(0), by: Person(id: id, email: email, name: name), kind: kind)
+    }
+
+    func takeover(id: Int64) throws -> Takeover? {
+        try db.row(SQLiteTransaction.takeoverSelect + " WHERE t.id = ?", [.integer(id)]).map(SQLiteTransaction.takeover(from:))
+    }
+
+    func lastTakeovers(accountID: Int64) throws -> [Takeover] {
+        try db.rows(
+            SQLiteTransaction.takeoverSelect + """
+                 WHERE t.id IN (SELECT max(id) FROM takeovers WHERE account_id = ? GROUP BY kind)
+                ORDER BY t.at, t.id
+                """, [.integer(accountID)]
+        ).map(SQLiteTransaction.takeover(from:))
     }
 
     // MARK: Login tokens

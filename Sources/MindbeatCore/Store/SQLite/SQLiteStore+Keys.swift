@@ -42,10 +42,6 @@ extension SQLiteTransaction {
             .map(SQLiteTransaction.key(from:))
     }
 
-    func keyCount(accountID: Int64) throws -> Int64 {
-        try db.integer("SELECT count(*) FROM ssh_keys WHERE account_id = ?", [.integer(accountID)]) ?? 0
-    }
-
     func insertKey(_ key: PublicKey, accountID: Int64, addedBy: Int64, at now: Instant) throws -> Int64 {
         try db.run(
             """

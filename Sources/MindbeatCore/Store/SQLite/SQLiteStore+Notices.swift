@@ -7,6 +7,12 @@ extension SQLiteTransaction {
              .integer(now.secondsSinceEpoch)])
     }
 
+    func queueAccountNotice(recipientID: Int64, takeoverID: Int64, dueAt: Instant, at now: Instant) throws {
+        try db.run(
+            "INSERT INTO notices (recipient_id, kind, due_at, created_at, takeover_id) VALUES (?, 'account', ?, ?, ?)",
+            [.integer(recipientID), .integer(dueAt.secondsSinceEpoch), .integer(now.secondsSinceEpoch), .integer(takeoverID)])
+    }
+
     /// Whether a notice of this kind for this session still waits to be sent.
     func hasUnsentNotice(recipientID: Int64, sessionID: Int64, kind: NoticeKind) throws -> Bool {
         try db.integer(
@@ -18,7 +24,7 @@ extension SQLiteTransaction {
 
     static let noticeSelect = """
         SELECT n.id, n.kind, n.due_at, n.status, n.attempts, n.sent_at, n.last_error, n.session_id,
-               r.id, r.email, r.name
+               r.id, r.email, r.name, n.takeover_id
         FROM notices n JOIN accounts r ON r.id = n.recipient_id
         """
 
@@ -30,7 +36,7 @@ extension SQLiteTransaction {
         return Notice(
             id: id, recipient: Person(id: recipientID, email: email, name: name), sessionID: row.integer(7), kind: kind,
             dueAt: try row.requiredInstant(2), status: status, attempts: attempts,
-            sentAt: try row.instant(5), lastError: row.text(6))
+            sentAt: try row.instant(5), lastError: row.text(6), takeoverID: row.integer(11))
     }
 
     func notices(hidingReportsOf managerID: Int64) throws -> [Notice] {

@@ -124,13 +124,21 @@ enum Schema {
         """,
         """
         -- A password reset by an admin: the account must choose its own at its
-        -- next password login, and whoami says when and by whom an admin last
-        -- took the account over (a reset; from team mode on, a first key).
+        -- next password login.
         ALTER TABLE accounts ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0
             CHECK (must_change_password IN (0, 1));
-        ALTER TABLE accounts ADD COLUMN taken_over_at INTEGER;
-        ALTER TABLE accounts ADD COLUMN taken_over_by INTEGER REFERENCES accounts(id);
-        ALTER TABLE accounts ADD COLUMN taken_over_how TEXT CHECK (taken_over_how IN ('password_reset', 'key_added'));
+
+        -- Every time an admin took an account over (a reset; from team mode on,
+        -- a first key), one row each: the account notice names its own, and
+        -- whoami shows the last of each kind, so one never hides another.
+        CREATE TABLE takeovers (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            by_id INTEGER NOT NULL REFERENCES accounts(id),
+            kind TEXT NOT NULL CHECK (kind IN ('password_reset', 'key_added')),
+            at INTEGER NOT NULL
+        );
+        CREATE INDEX takeovers_by_account ON takeovers(account_id, kind, at);
 
         -- Notices gain the kinds and the status of 0.2 (an account notice has no
         -- session). SQLite cannot change a CHECK in place: the table is rebuilt
@@ -148,7 +156,8 @@ enum Schema {
             claim TEXT,
             sent_at INTEGER,
             last_error TEXT,
-            created_at INTEGER NOT NULL
+            created_at INTEGER NOT NULL,
+            takeover_id INTEGER REFERENCES takeovers(id)
         );
         INSERT INTO notices_0_2 (id, recipient_id, session_id, kind, due_at, status, attempts, claimed_at, claim,
                                  sent_at, last_error, created_at)
