@@ -190,7 +190,7 @@ enum Phrases {
         case .coachesOnly(let activity):
             return "only coaches can \(Phrases.activity(activity))"
         case .firstKeyOnly:
-            return "that account already has a key: an admin adds only the first key, and people add their own after that"
+            return "that account already has a key: an admin adds a key only for an account that has none, and people add their own"
         }
     }
 

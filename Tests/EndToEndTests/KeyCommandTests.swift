@@ -78,7 +78,7 @@ struct KeyCommandTests {
         expectFailure(try box.run(["keys", "add", "--user", "nobody@example.com", first.line]), 66)
         try box.expectOK(box.run(["keys", "add", "--user", "cy@example.com", first.line]))
         let second = try Self.keygen(box, "cy2")
-        expectFailure(try box.run(["keys", "add", "--user", "CY@example.com", second.line]), 77, "first key")
+        expectFailure(try box.run(["keys", "add", "--user", "CY@example.com", second.line]), 77, "already has a key")
         #expect(try box.run("keys", "list", "--user", "cy@example.com", "--json").array.map { $0["fingerprint"] as? String } == [first.fingerprint])
         let outbox = try box.run("outbox", "--json").array
         #expect(outbox.map { "\($0["kind"] ?? "") \($0["recipient"] ?? "")" } == ["account cy@example.com"])

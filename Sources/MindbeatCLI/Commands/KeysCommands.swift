@@ -9,12 +9,12 @@ extension Commands {
             given as one argument, or read from standard input with - (or when no KEY is given \
             and standard input is not a terminal). Accepted: ssh-ed25519, \
             ecdsa-sha2-nistp256/384/521, and ssh-rsa of at least 3072 bits. Prints the key's \
-            fingerprint, as ssh-keygen -l -E sha256 shows it. An admin may add the first key of \
-            another account with --user; its owner is told at once by email, and their whoami \
+            fingerprint, as ssh-keygen -l -E sha256 shows it. An admin may add a key for an \
+            account that has none with --user; its owner is told at once by email, and their whoami \
             shows it. A key registered to anyone is refused (exit 1).
             """,
         positionals: [Positional(Key.publicKey, optional: true, "the public key line, or - for standard input")],
-        options: [.value(Key.user, "EMAIL", "the account the key logs in as (admin, its first key only)")],
+        options: [.value(Key.user, "EMAIL", "the account the key logs in as (admin, for an account that has no key)")],
         examples: [
             ("mindbeat keys add \"$(cat ~/.ssh/id_ed25519.pub)\"", "register your key"),
             ("mindbeat keys add --user bo@example.com - < bo.pub", "an admin registers Bo's first key"),
