@@ -194,34 +194,45 @@ struct AccountCommandTests {
     /// SPEC §5: a wrong email and a wrong password take the same time — an
     /// unknown email costs one password verification, like a known one.
     /// Measured as each login's CPU time (bash's `time`), the two kinds
-    /// interleaved and their medians compared: wall time, and CPU time taken
-    /// in two separate batches, both moved by 15% with the suite running
-    /// beside the test on a 2-core machine (argon2 is memory-bound, and the
-    /// load changes between batches).
+    /// interleaved, 20 of each, their medians within 10%. The suite running
+    /// beside this test on a 2-core machine moves even CPU time (argon2 is
+    /// memory-bound) by up to 15%, so a round that misses is measured again,
+    /// up to three rounds; the per-process decoy this replaced cost twice as
+    /// much as a wrong password, which no round would pass.
     @Test func loginTakesTheSameTimeForAnUnknownEmailAsForAWrongPassword() throws {
         let box = try Sandbox()
         try box.seed()
         var env = box.environment
         env["MINDBEAT_NOW"] = box.now
-        let result = try shell("""
-            TIMEFORMAT='%3U %3S'
-            for i in $(seq 1 20); do
-              for email in bo@example.com nobody@example.com; do
-                t=$( { time printf 'not-the-password\\n' | '\(binary)' login "$email" --password-stdin 2>/dev/null; } 2>&1 )
-                echo "$email $t"
-              done
-            done
-            """, environment: env)
-        func median(_ email: String) -> Double {
-            let times = result.lines.filter { $0.hasPrefix(email + " ") }.map { line in
-                line.split(separator: " ").dropFirst().compactMap { Double($0) }.reduce(0, +)
-            }.sorted()
-            #expect(times.count == 20, "\(result.stdout) \(result.stderr)")
-            return times.isEmpty ? 0 : times[times.count / 2]
+        func round() throws -> (known: Double, unknown: Double) {
+            let result = try shell("""
+                TIMEFORMAT='%3U %3S'
+                for i in $(seq 1 20); do
+                  for email in bo@example.com nobody@example.com; do
+                    t=$( { time printf 'not-the-password\\n' | '\(binary)' login "$email" --password-stdin 2>/dev/null; } 2>&1 )
+                    echo "$email $t"
+                  done
+                done
+                """, environment: env)
+            func median(_ email: String) -> Double {
+                let times = result.lines.filter { $0.hasPrefix(email + " ") }.map { line in
+                    line.split(separator: " ").dropFirst().compactMap { Double($0) }.reduce(0, +)
+                }.sorted()
+                #expect(times.count == 20, "\(result.stdout) \(result.stderr)")
+                return times.isEmpty ? 0 : times[times.count / 2]
+            }
+            return (median("bo@example.com"), median("nobody@example.com"))
         }
-        let known = median("bo@example.com"), unknown = median("nobody@example.com")
-        #expect(known > 0.02, "a verification takes real work: \(known) s")
-        #expect(abs(known - unknown) / max(known, unknown) < 0.10, "median CPU time of a login: wrong password \(known) s, unknown email \(unknown) s")
+        var rounds: [(known: Double, unknown: Double)] = []
+        for _ in 0..<3 {
+            let measured = try round()
+            rounds.append(measured)
+            if abs(measured.known - measured.unknown) / max(measured.known, measured.unknown) < 0.10 { break }
+        }
+        let last = rounds.last ?? (0, 0)
+        #expect(last.known > 0.02, "a verification takes real work: \(last.known) s")
+        #expect(abs(last.known - last.unknown) / max(last.known, last.unknown) < 0.10,
+                "median CPU time of a login (wrong password, unknown email), each round: \(rounds)")
     }
 
     @Test func usersAddAndList() throws {
