@@ -29,8 +29,10 @@ struct LiveCompletionSource: CompletionSource {
     /// `database` is what `--db` names on the line being completed: the
     /// candidates must come from the database the command will run against.
     /// The words arrive as typed, so a leading `~/` is still to be expanded.
+    /// Over SSH the server's database is the only one: a `--db` on the line
+    /// is not followed.
     init(context: Context, database: String?) {
-        if let database {
+        if let database, context.remoteKey == nil {
             if database.hasPrefix("~/"), let home = context.home {
                 context.databaseOverride = home + database.dropFirst()
             } else {
