@@ -118,31 +118,37 @@ struct RemoteClient {
         guard line.utf8.count <= CommandWords.limitBytes else {
             throw UsageError("the command line is longer than 65,536 bytes once quoted for SSH; pass long text with - on standard input instead")
         }
-        var ssh = try sshCommand()
-        ssh += ["-T", "-o", "BatchMode=yes"]
+        var ssh = try RemoteClient.sshPrefix(destination, context: context)
         if input == nil && !readsStandardInput { ssh.append("-n") }
-        if let port = destination.port { ssh += ["-p", String(port)] }
         ssh += [destination.sshDestination, "--", line]
         return try RemoteClient.runSSH(ssh, host: destination.host, input: input, context: context)
+    }
+
+    /// The ssh command up to the destination: `ssh -T -o BatchMode=yes [-p
+    /// PORT]`.
+    static func sshPrefix(_ destination: RemoteDestination, context: Context) throws -> [String] {
+        var ssh = try sshCommand(destination, context: context) + ["-T", "-o", "BatchMode=yes"]
+        if let port = destination.port { ssh += ["-p", String(port)] }
+        return ssh
     }
 
     /// `$MINDBEAT_SSH` split on spaces, else ssh reusing one connection per
     /// server (a master that lingers 10 minutes), its socket in a 0700
     /// directory of mindbeat's.
-    func sshCommand() throws -> [String] {
+    static func sshCommand(_ destination: RemoteDestination, context: Context) throws -> [String] {
         if let custom = context.environment["MINDBEAT_SSH"], !custom.isEmpty {
             let words = custom.split(whereSeparator: { $0 == " " }).map(String.init)
             guard !words.isEmpty else { throw UsageError("MINDBEAT_SSH is only spaces; unset it or give an ssh command") }
             return words
         }
-        guard let path = controlPath() else { return ["ssh"] }
+        guard let path = controlPath(destination, context: context) else { return ["ssh"] }
         return ["ssh", "-o", "ControlMaster=auto", "-o", "ControlPersist=10m", "-o", "ControlPath=" + path]
     }
 
     /// The socket path for this destination, or nil to go without a shared
     /// connection: no state directory, or a path too long for a Unix socket
     /// (108 bytes, of which ssh needs 17 for its temporary name).
-    func controlPath() -> String? {
+    static func controlPath(_ destination: RemoteDestination, context: Context) -> String? {
         guard let state = try? context.stateDirectory(create: true) else { return nil }
         defer { state.close() }
         guard let directory = try? state.subdirectory("ssh") else { return nil }
@@ -150,6 +156,29 @@ struct RemoteClient {
         let name = destination.sshDestination + ":" + String(destination.port ?? 22)
         let path = directory.path + "/" + Secrets.hex(Array(Secrets.tokenHash(name).prefix(8)))
         return path.utf8.count + 17 < 108 ? path : nil
+    }
+
+    /// Asks the server to complete `words` (without the `--remote` and
+    /// `--db` on them), its reply going straight to standard output. Quiet
+    /// and quick: ssh's messages are dropped, and it gets 5 seconds.
+    static func complete(_ words: [String], on destination: RemoteDestination, context: Context) {
+        var kept: [String] = []
+        var skip = false
+        for word in words.dropLast() {
+            if skip { skip = false; continue }
+            if word == "--remote" || word == "--db" { skip = true; continue }
+            if word.hasPrefix("--remote=") || word.hasPrefix("--db=") { continue }
+            kept.append(word)
+        }
+        kept.append(words.last ?? "")
+        let zone = SystemZone.name(context.environment)
+        let line = CommandWords.quote(["mindbeat"] + (zone.map { ["--tz", $0] } ?? []) + ["__complete", "--"] + kept)
+        guard line.utf8.count <= CommandWords.limitBytes,
+              let client = try? RemoteClient.sshPrefix(destination, context: context) else { return }
+        var child = ChildProcess(arguments: client + ["-n", destination.sshDestination, "--", line])
+        child.relayError = { _ in }
+        child.timeout = 5
+        _ = try? child.run()
     }
 
     /// Runs ssh, passing on its standard error (ssh's own lines prefixed as
