@@ -113,6 +113,16 @@ struct RemoteClient {
             input = Array(try context.editText().utf8)
             sent.append("-")
         }
+        if command.option(named: Key.passwordStdin.name) != nil, !arguments.has(.passwordStdin) {
+            // The server has no terminal to ask on: the password is asked
+            // for here and sent on standard input, never on the command line.
+            let email = arguments[.emailArgument] ?? arguments[.email]
+            let password = try context.readPassword(
+                fromStdin: false, confirm: true, prompt: email.map { "Password for \($0): " } ?? "Password: ",
+                use: .new(name: arguments[.name], email: email))
+            input = Array((password + "\n").utf8)
+            sent.append("--password-stdin")
+        }
         let zone = globals.tz ?? SystemZone.name(context.environment)
         let line = CommandWords.quote(["mindbeat"] + (zone.map { ["--tz", $0] } ?? []) + sent)
         guard line.utf8.count <= CommandWords.limitBytes else {
