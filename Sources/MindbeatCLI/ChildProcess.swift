@@ -55,6 +55,10 @@ struct ChildProcess {
     /// everything it started. An editor stays in mindbeat's group: it needs
     /// the terminal.
     var ownProcessGroup = false
+    /// Given standard error as it comes, while the child shares mindbeat's
+    /// standard output (and its standard input, unless `input` is given):
+    /// ssh, whose messages mindbeat passes on.
+    var relayError: ((ArraySlice<UInt8>) -> Void)?
 
     /// What a child of mindbeat's may see of `parent`: everything but the
     /// `MINDBEAT_*` variables. None of mindbeat's children (the editor, the
@@ -93,17 +97,19 @@ struct ChildProcess {
 
         var inputPipe: [Int32] = [-1, -1]
         var errorPipe: [Int32] = [-1, -1]
-        let captures = input != nil
+        let feeds = input != nil
+        let captures = feeds || relayError != nil
         if captures {
-            guard pipe(&inputPipe) == 0, pipe(&errorPipe) == 0 else {
+            guard pipe(&errorPipe) == 0, !feeds || pipe(&inputPipe) == 0 else {
                 throw SpawnFailure(message: "cannot create a pipe: \(String(cString: strerror(errno)))")
             }
             // Close-on-exec, so that no other child inherits them.
-            for fd in inputPipe + errorPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-            posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0)
+            for fd in inputPipe + errorPipe where fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            if feeds { posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0) }
             posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
-            // The child's standard output goes nowhere: it is not mindbeat's output.
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            // The mail command's standard output goes nowhere: it is not
+            // mindbeat's output. ssh's is the remote command's: it is.
+            if relayError == nil { posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0) }
         }
         defer {
             for fd in inputPipe + errorPipe where fd >= 0 { close(fd) }
@@ -134,7 +140,7 @@ struct ChildProcess {
         let deadline = timeout.map { monotonicSeconds() + Double($0) }
         var errorOutput: [UInt8] = []
         if captures {
-            close(inputPipe[0]); inputPipe[0] = -1
+            if inputPipe[0] >= 0 { close(inputPipe[0]); inputPipe[0] = -1 }
             close(errorPipe[1]); errorPipe[1] = -1
             pump(input ?? [], to: &inputPipe[1], from: &errorPipe[0], collecting: &errorOutput, deadline: deadline)
         }
@@ -145,7 +151,7 @@ struct ChildProcess {
     /// deadline passes.
     private func pump(_ input: [UInt8], to writeFD: inout Int32, from readFD: inout Int32, collecting output: inout [UInt8], deadline: Double?) {
         var offset = 0
-        if input.isEmpty { close(writeFD); writeFD = -1 }
+        if input.isEmpty && writeFD >= 0 { close(writeFD); writeFD = -1 }
         var buffer = [UInt8](repeating: 0, count: 4096)
         while writeFD >= 0 || readFD >= 0 {
             var fds: [pollfd] = []
@@ -172,6 +178,7 @@ struct ChildProcess {
                 } else if entry.fd == readFD {
                     let count = read(readFD, &buffer, buffer.count)
                     if count > 0 {
+                        relayError?(buffer[0..<count])
                         if output.count < 65_536 { output += buffer[0..<count] }
                     } else if count == 0 || errno != EINTR {
                         close(readFD)

@@ -239,6 +239,13 @@ struct Command: Sendable {
 /// The global options, accepted before or after the command.
 enum GlobalOption {
     static let db = Option.value(Key<String>.db, "PATH", "the database to use (overrides MINDBEAT_DB)")
+    static let remote = Option.value(Key<String>("remote", .word), "[USER@]HOST[:PORT]",
+                                     "run the command on that mindbeat server over SSH (overrides MINDBEAT_REMOTE)")
+    static let tz = Option.value(Key<String>("tz", .word), "ZONE",
+                                 "the time zone for display and local TIME input, a name such as Europe/Berlin (overrides TZ)")
     static let help = Option.flag(Key(flag: "help"), "show help for the command (also -h)")
     static let version = Option.flag(Key(flag: "version"), "print the version")
+    static let all = [db, remote, tz, help, version]
+    /// Those that take a value.
+    static let withValues = [db, remote, tz]
 }

@@ -168,6 +168,8 @@ struct TypedLine {
     private(set) var optionsEnded = false
     /// The database `--db` names, wherever on the line.
     private(set) var database: String?
+    /// The server `--remote` names, wherever on the line.
+    private(set) var remote: String?
 
     init(reading words: ArraySlice<String>, commands: [Command]) {
         var index = words.startIndex
@@ -177,6 +179,7 @@ struct TypedLine {
             if let option = pendingOption {
                 pendingOption = nil
                 if option.name == GlobalOption.db.name { database = word.isEmpty ? database : word }
+                if option.name == GlobalOption.remote.name { remote = word.isEmpty ? remote : word }
                 continue
             }
             if command == nil && pathWords.isEmpty && readGlobalOption(word) { continue }
@@ -206,13 +209,20 @@ struct TypedLine {
         switch word {
         case "-h", "--help": used.insert(GlobalOption.help.name)
         case "--version": used.insert(GlobalOption.version.name)
-        case GlobalOption.db.spelled: pendingOption = GlobalOption.db; used.insert(GlobalOption.db.name)
         default:
-            if word.hasPrefix(GlobalOption.db.spelled + "=") {
-                used.insert(GlobalOption.db.name)
-                let value = String(word.dropFirst(GlobalOption.db.spelled.count + 1))
-                if !value.isEmpty { database = value }
-                return true
+            for option in GlobalOption.withValues {
+                if word == option.spelled {
+                    pendingOption = option
+                    used.insert(option.name)
+                    return true
+                }
+                if word.hasPrefix(option.spelled + "=") {
+                    used.insert(option.name)
+                    let value = String(word.dropFirst(option.spelled.count + 1))
+                    if !value.isEmpty, option.name == GlobalOption.db.name { database = value }
+                    if !value.isEmpty, option.name == GlobalOption.remote.name { remote = value }
+                    return true
+                }
             }
             // An unknown option: the parser refuses it; completion reads on.
             return word.hasPrefix("-") && word != "-"

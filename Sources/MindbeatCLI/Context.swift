@@ -20,8 +20,13 @@ final class Context {
     let now: Instant
     let zone: any LocalZone
     let stdinFD: Int32
+    let stdoutFD: Int32
+    let stderrFD: Int32
     /// `--db`, if given.
     var databaseOverride: String?
+    /// Set when the command came over SSH (`serve ssh`): the key it signs in
+    /// with. Such a command has no terminal, no token and no state directory.
+    var remoteKey: Int64?
 
     init(environment: [String: String], stdin: Int32, stdout: Int32, stderr: Int32, clock: any Clock, zone: any LocalZone) {
         self.environment = environment
@@ -31,9 +36,13 @@ final class Context {
         self.now = clock.now()
         self.zone = zone
         self.stdinFD = stdin
+        self.stdoutFD = stdout
+        self.stderrFD = stderr
     }
-    var stdinIsTerminal: Bool { isatty(stdinFD) == 1 }
-    var stdoutIsTerminal: Bool { isatty(1) == 1 }
+    /// Never over SSH: a command run for a key opens no editor and asks for
+    /// no password on whatever sshd gave it.
+    var stdinIsTerminal: Bool { remoteKey == nil && isatty(stdinFD) == 1 }
+    var stdoutIsTerminal: Bool { remoteKey == nil && isatty(stdoutFD) == 1 }
 
     /// Colour only on a terminal, and never with NO_COLOR set.
     var usesColor: Bool { stdoutIsTerminal && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb" }
@@ -95,6 +104,9 @@ final class Context {
     /// login is checked (SPEC §7 order: the database first, then the login).
     func signIn() throws -> SignedIn {
         let mindbeat = try openMindbeat()
+        if let remoteKey {
+            return SignedIn(context: self, mindbeat: mindbeat, actor: try mindbeat.authenticate(.key(remoteKey)))
+        }
         guard let token = try token(for: mindbeat.store) else { throw MindbeatError.notLoggedIn }
         let actor = try mindbeat.authenticate(.token(token))
         return SignedIn(context: self, mindbeat: mindbeat, actor: actor)

@@ -51,6 +51,8 @@ enum CommandFailure: Error {
     /// A file or directory of its own is not safe to use: others may write
     /// it, or it is not the user's (77).
     case unsafe(String)
+    /// Something it needs cannot be reached now: an SSH host (75).
+    case unavailable(String)
 }
 
 extension ExitStatus {
@@ -70,6 +72,7 @@ extension ExitStatus {
             switch error {
             case .io(let message): return (.ioError, [message])
             case .unsafe(let message): return (.permission, [message])
+            case .unavailable(let message): return (.temporaryFailure, [message])
             }
         case let error as MindbeatError:
             return describe(error, zone: zone, now: now)

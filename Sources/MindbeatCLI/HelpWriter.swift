@@ -65,7 +65,7 @@ struct HelpWriter {
         var lines = [
             "mindbeat \(version) — run coaching sessions from the shell, the Mindbeat way",
             "",
-            "usage: mindbeat [--db PATH] COMMAND [ARGS]",
+            "usage: mindbeat [--db PATH] [--remote HOST] [--tz ZONE] COMMAND [ARGS]",
             "       mindbeat --version | --help | help [COMMAND...]",
         ]
         for group in CommandGroup.allCases {
@@ -75,7 +75,7 @@ struct HelpWriter {
             lines += definitions(commands.map { ($0.name, $0.summary) })
         }
         lines += ["", "Global options:"]
-        lines += definitions([GlobalOption.db, GlobalOption.help, GlobalOption.version].map { ($0.usage, $0.help) })
+        lines += definitions(GlobalOption.all.map { ($0.usage, $0.help) })
         lines.append("")
         lines += HelpWriter.wrap("Run 'mindbeat help COMMAND' for a command's options and examples, and 'man mindbeat' for the protocol.", width: width)
         return lines.joined(separator: "\n") + "\n"

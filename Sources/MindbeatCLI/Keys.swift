@@ -8,6 +8,7 @@ extension Key where Value == Bool {
     static let json = Key(flag: "json")
     static let passwordStdin = Key(flag: "password-stdin")
     static let admin = Key(flag: "admin")
+    static let sandbox = Key(flag: "sandbox")
     static let upcoming = Key(flag: SessionScope.upcoming.rawValue)
     static let past = Key(flag: SessionScope.past.rawValue)
     static let all = Key(flag: SessionScope.all.rawValue)
@@ -60,6 +61,8 @@ extension Key where Value == String {
     static let sshUser = Key("USER", .word)
     static let keyType = Key("TYPE", .word)
     static let keyBlob = Key("BLOB", .word)
+    /// The id `serve authorized-keys` put in the forced command.
+    static let keyID = Key("KEYID", .word)
 }
 
 extension Key where Value == ContactMethod {

@@ -24,10 +24,32 @@ struct Parser {
         self.readTime = readTime
     }
 
-    /// The result, and the database path from `--db` if given.
-    func parse(_ tokens: [String]) throws(UsageError) -> (Request, db: String?) {
-        var index = 0
+    /// The global options, before or after the command: where the command
+    /// runs and in which zone.
+    struct Globals: Equatable {
+        /// `--db PATH|URI`.
         var db: String?
+        /// `--remote [USER@]HOST[:PORT]`.
+        var remote: String?
+        /// `--tz ZONE`.
+        var tz: String?
+        /// Where they were on the line (indices of the option and its value),
+        /// so that the line can be sent on without them.
+        var positions: Set<Int> = []
+    }
+
+    /// Called with `--tz` once the whole line is read and before any TIME
+    /// value is read, so that `--at '2026-12-01 10:00' --tz Europe/Berlin`
+    /// reads the time in Berlin whichever comes first.
+    var selectZone: (String) throws(UsageError) -> Void = { _ throws(UsageError) in }
+
+    static let globalValueOptions = ["db", "remote", "tz"]
+    static let globalUsage = "usage: mindbeat [--db PATH] [--remote HOST] [--tz ZONE] COMMAND [ARGS] (mindbeat --help lists the commands)"
+
+    /// The result, and the global options given.
+    func parse(_ tokens: [String]) throws(UsageError) -> (Request, Globals) {
+        var index = 0
+        var globals = Globals()
         var wantsHelp = false
         var wantsVersion = false
         // Global options before the command.
@@ -37,27 +59,27 @@ struct Parser {
                 wantsHelp = true
             } else if token == "--version" {
                 wantsVersion = true
-            } else if token == "--db" || token.hasPrefix("--db=") {
-                db = try globalDB(tokens, &index)
+            } else if let name = Parser.globalValueName(token) {
+                try readGlobal(name, tokens, &index, into: &globals)
             } else if token.hasPrefix("-") && token != "-" {
                 let name = token.split(separator: "=", maxSplits: 1).first.map(String.init) ?? token
                 var lines = ["unknown option \(Parser.shown(name))"]
-                if let close = Parser.closest(name, among: ["--db", "--help", "--version"]) { lines[0] += "; did you mean \(close)?" }
-                throw UsageError(lines: lines + ["usage: mindbeat [--db PATH] COMMAND [ARGS] (mindbeat --help lists the commands)"])
+                if let close = Parser.closest(name, among: ["--db", "--remote", "--tz", "--help", "--version"]) { lines[0] += "; did you mean \(close)?" }
+                throw UsageError(lines: lines + [Parser.globalUsage])
             } else {
                 break
             }
             index += 1
         }
         guard index < tokens.count else {
-            if wantsHelp { return (.help([]), db) }
-            if wantsVersion { return (.version, db) }
-            throw UsageError("no command given", "usage: mindbeat [--db PATH] COMMAND [ARGS] (mindbeat --help lists the commands)")
+            if wantsHelp { return (.help([]), globals) }
+            if wantsVersion { return (.version, globals) }
+            throw UsageError("no command given", Parser.globalUsage)
         }
         let (command, used) = try findCommand(tokens, from: index, wantsHelp: wantsHelp)
         guard let command else {
             // Help for a group such as `users`.
-            return (.help(Array(tokens[index..<(index + used)])), db)
+            return (.help(Array(tokens[index..<(index + used)])), globals)
         }
         index += used
         var arguments = Arguments()
@@ -65,6 +87,8 @@ struct Parser {
         var seen = Set<String>()
         var optionsEnded = false
         var problems: [String] = []
+        // TIME values, read once the zone is known.
+        var times: [(name: String, raw: String, spelled: String, kind: ValueKind)] = []
         while index < tokens.count {
             let token = tokens[index]
             index += 1
@@ -91,9 +115,9 @@ struct Parser {
                     : "an argument starts with - but is not an option; put -- before text that starts with -")
                 continue
             }
-            if name == "db" {
+            if Parser.globalValueOptions.contains(name) && command.option(named: name) == nil {
                 index -= 1
-                db = try globalDB(tokens, &index)
+                try readGlobal(name, tokens, &index, into: &globals)
                 index += 1
                 continue
             }
@@ -121,15 +145,27 @@ struct Parser {
                 problems.append("\(option.spelled) needs a value (\(option.placeholder))")
                 continue
             }
+            if kind == .time {
+                times.append((name, raw, option.spelled, kind))
+                continue
+            }
             do {
                 arguments.values[name] = try convert(raw, kind: kind)
             } catch {
                 problems.append(describe(option.spelled, raw: raw, kind: kind, problem: error.problem, in: command))
             }
         }
-        if wantsHelp { return (.help(command.path), db) }
+        if wantsHelp { return (.help(command.path), globals) }
         if let first = problems.first {
             throw UsageError(first, "usage: \(command.usage)")
+        }
+        if let zone = globals.tz { try selectZone(zone) }
+        for time in times {
+            do {
+                arguments.values[time.name] = try convert(time.raw, kind: time.kind)
+            } catch {
+                throw UsageError(describe(time.spelled, raw: time.raw, kind: time.kind, problem: error.problem, in: command), "usage: \(command.usage)")
+            }
         }
         // Positional arguments.
         var position = 0
@@ -184,22 +220,38 @@ struct Parser {
                 throw UsageError("give one of \(list)", "usage: \(command.usage)")
             }
         }
-        return (.run(command, arguments), db)
+        return (.run(command, arguments), globals)
     }
 
-    private func globalDB(_ tokens: [String], _ index: inout Int) throws(UsageError) -> String {
+    /// `db` for `--db` or `--db=…`, and so on; nil for anything else.
+    static func globalValueName(_ token: String) -> String? {
+        globalValueOptions.first { token == "--" + $0 || token.hasPrefix("--" + $0 + "=") }
+    }
+
+    /// A global option's value, from `--name=value` or the next word.
+    private func readGlobal(_ name: String, _ tokens: [String], _ index: inout Int, into globals: inout Globals) throws(UsageError) {
         let token = tokens[index]
+        let start = index
+        defer { globals.positions.formUnion(start...index) }
+        let placeholder = ["db": "PATH", "remote": "[USER@]HOST[:PORT]", "tz": "ZONE"][name] ?? "VALUE"
         let value: String
-        if token.hasPrefix("--db=") {
-            value = String(token.dropFirst(5))
+        if token.hasPrefix("--\(name)=") {
+            value = String(token.dropFirst(name.count + 3))
         } else if index + 1 < tokens.count {
             index += 1
             value = tokens[index]
         } else {
-            throw UsageError("--db needs a value (PATH)")
+            throw UsageError("--\(name) needs a value (\(placeholder))")
         }
-        guard !value.isEmpty else { throw UsageError("--db is empty; give the path of a database") }
-        return value
+        switch name {
+        case "db":
+            guard !value.isEmpty else { throw UsageError("--db is empty; give the path of a database") }
+            globals.db = value
+        case "remote":
+            globals.remote = value
+        default:
+            globals.tz = value
+        }
     }
 
     /// The longest command path at `start`; nil with a count for a group
@@ -227,7 +279,7 @@ struct Parser {
         var message = "unknown command \(Parser.shown(word))"
         let names = Set(table.filter { !$0.hidden }.map { $0.path[0] }).sorted()
         if let close = Parser.closest(word, among: names) { message += "; did you mean '\(close)'?" }
-        throw UsageError(message, "usage: mindbeat [--db PATH] COMMAND [ARGS] (mindbeat --help lists the commands)")
+        throw UsageError(message, Parser.globalUsage)
     }
 
     /// "unknown option '--shard'; did you mean --shared?" — except that a
@@ -240,7 +292,7 @@ struct Parser {
     }
 
     private func suggestion(for token: String, in command: Command) -> String {
-        let names = command.options.map(\.spelled) + ["--help", "--db"]
+        let names = command.options.map(\.spelled) + ["--help", "--db", "--remote", "--tz"]
         if let close = Parser.closest(token, among: names) { return " for '\(command.name)'; did you mean \(close)?" }
         return " for '\(command.name)'"
     }

@@ -270,6 +270,25 @@ enum Phrases {
     }
 
     /// Said after a login, and by whoami, while a one-time password is in use.
+    /// Why a command or option does not run over SSH (SPEC §11).
+    static func remote(_ refusal: RemoteAccess.Refusal) -> String {
+        switch refusal {
+        case .createsDatabase: return "init creates a database on the machine it runs on; the server's database exists already"
+        case .passwordLogin(let command): return "\(command) is for password logins on your own machine; over SSH your key is your login"
+        case .serverSide: return "serve is what the server's sshd runs, not a command to send it"
+        case .databaseFiles: return "db works on database files, which stay on the server"
+        case .localShell: return "completions prints a script for your own shell: run it without --remote"
+        case .mailDelivery: return "outbox send delivers mail from the service account's crontab on the server"
+        case .ownReset: return "you cannot reset your own password; ask another admin"
+        case .otherDatabase: return "--db names a database file on the server; the server's database is the only one"
+        case .otherServer: return "--remote would make the server a client of another server"
+        case .serverFile(let option): return "--\(option) names a file on the server; give --\(option) - for standard output instead"
+        }
+    }
+
+    /// How a command line sent over SSH is split, in one breath.
+    static let remoteGrammar = "words are split at spaces and tabs; quote a word with '…' or \"…\", or escape a character with \\"
+
     static let mustChangePassword = "You are using a one-time password: choose your own with mindbeat passwd "
         + "(until then, other commands are refused)."
 

@@ -29,7 +29,8 @@ public func run(
     arguments: [String], environment: [String: String], stdin: Int32 = 0, stdout: Int32 = 1, stderr: Int32 = 2
 ) -> Int32 {
     let clock: any Clock
-    if let fixed = environment["MINDBEAT_NOW"] {
+    // The forced command of team mode chooses its clock itself (SPEC §11).
+    if let fixed = environment["MINDBEAT_NOW"], !RemoteServer.isForcedCommand(arguments) {
         do {
             clock = FixedClock(try TimeInput.parseRFC3339(fixed))
         } catch {
@@ -43,20 +44,34 @@ public func run(
 }
 
 /// `run` with the clock given: tests pass one that moves on every reading,
-/// to prove a command reads it once.
+/// to prove a command reads it once. `remote` is set for a command that
+/// came over SSH (`serve ssh`), which runs as the key's account on the
+/// server's database and may do less (SPEC §11).
 func run(
-    arguments: [String], environment: [String: String], stdin: Int32, stdout: Int32, stderr: Int32, clock: any Clock
+    arguments: [String], environment: [String: String], stdin: Int32, stdout: Int32, stderr: Int32, clock: any Clock,
+    remote: RemoteCaller? = nil
 ) -> Int32 {
     let diagnostics = Diagnostics(fd: stderr)
     let zone = SystemZone()
     let context = Context(environment: environment, stdin: stdin, stdout: stdout, stderr: stderr, clock: clock, zone: zone)
+    context.remoteKey = remote?.keyID
     let now = context.now
     do {
-        let parser = Parser(table: Commands.table) { text throws(InvalidValue) in
+        if remote != nil { try RemoteServer.refuseEarly(arguments, table: Commands.table) }
+        var parser = Parser(table: Commands.table) { text throws(InvalidValue) in
             try TimeInput.parse(text, now: now, zone: zone)
         }
-        let (request, db) = try parser.parse(arguments)
-        context.databaseOverride = db
+        parser.selectZone = { name throws(UsageError) in try SystemZone.select(name, environment: environment) }
+        let (request, globals) = try parser.parse(arguments)
+        if let remote {
+            context.databaseOverride = remote.database
+            try RemoteServer.refuse(request, globals: globals, context: context)
+        } else {
+            context.databaseOverride = globals.db
+            if let client = try RemoteClient(request: request, globals: globals, context: context) {
+                return try client.run(arguments)
+            }
+        }
         switch request {
         case .version:
             context.out.line("mindbeat \(mindbeatVersion)")
@@ -75,6 +90,9 @@ func run(
         }
         if !context.out.flush() { throw OutputError(message: outputFailure(context)) }
         return ExitStatus.success.rawValue
+    } catch let finished as Finished {
+        if !context.out.flush(), let message = outputFailure(context) { diagnostics.line(message) }
+        return finished.status
     } catch {
         _ = context.out.flush()
         let (status, lines) = ExitStatus.describe(error, zone: zone, now: now)
@@ -86,6 +104,12 @@ func run(
         }
         return status.rawValue
     }
+}
+
+/// Ends a command with a status of its own choosing and nothing more to say:
+/// `serve ssh` passes on the status of the command it ran.
+struct Finished: Error {
+    let status: Int32
 }
 
 func outputFailure(_ context: Context) -> String? {

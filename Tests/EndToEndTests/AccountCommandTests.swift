@@ -19,7 +19,8 @@ struct AccountCommandTests {
         #expect(whoami.object["email"] as? String == "ann@example.com")
         #expect(whoami.object["role"] as? String == "coach")
         #expect(whoami.object["admin"] as? Bool == true)
-        #expect(Set(whoami.object.keys) == ["email", "name", "role", "admin", "phone", "zoom"])
+        #expect(Set(whoami.object.keys) == ["email", "name", "role", "admin", "phone", "zoom", "sandbox"])
+        #expect(whoami.object["sandbox"] as? Bool == false)
         #expect(!box.dump().contains("ann-password"))
     }
 
@@ -181,7 +182,7 @@ struct AccountCommandTests {
         let whoami = try box.run(["whoami"], env: asBo)
         try box.expectOK(whoami)
         #expect(whoami.stdout.contains("Password last reset by an administrator, Ann Coach <ann@example.com>, on 2026-12-01 09:30."))
-        #expect(Set(try box.run(["whoami", "--json"], env: asBo).object.keys) == ["email", "name", "role", "admin", "phone", "zoom"])
+        #expect(Set(try box.run(["whoami", "--json"], env: asBo).object.keys) == ["email", "name", "role", "admin", "phone", "zoom", "sandbox"])
         try box.expectOK(box.run(["passwd", "--password-stdin"], stdin: "one-time-pw-42\nbo-own-choice-7\n", env: asBo))
         try box.expectOK(box.run(["sessions", "list"], env: asBo))
 

@@ -51,9 +51,36 @@ struct ParserTests {
     }
 
     @Test func dbIsGlobalAnywhere() throws {
-        #expect(try parser.parse(["--db", "/x.db", "whoami"]).db == "/x.db")
-        #expect(try parser.parse(["whoami", "--db=/y.db"]).db == "/y.db")
+        #expect(try parser.parse(["--db", "/x.db", "whoami"]).1.db == "/x.db")
+        #expect(try parser.parse(["whoami", "--db=/y.db"]).1.db == "/y.db")
         #expect(problem("whoami", "--db").first?.contains("needs a value") == true)
+    }
+
+    @Test func remoteAndZoneAreGlobalAnywhereAndTheirPlacesAreKnown() throws {
+        let words = ["--remote", "team.example.com", "sessions", "list", "--tz=Europe/Berlin", "--json"]
+        let globals = try parser.parse(words).1
+        #expect(globals.remote == "team.example.com")
+        #expect(globals.tz == "Europe/Berlin")
+        // The client sends the line on without them, and nothing else is dropped.
+        #expect(words.indices.filter { !globals.positions.contains($0) }.map { words[$0] } == ["sessions", "list", "--json"])
+        #expect(problem("whoami", "--remote").first?.contains("needs a value") == true)
+        #expect(problem("--tz").first?.contains("needs a value") == true)
+        // A chat text that looks like the option is text after --.
+        let chat = try parser.parse(["chat", "5", "--", "--remote"]).1
+        #expect(chat.remote == nil)
+    }
+
+    @Test func timesAreReadInTheZoneGivenWhereverTzComes() throws {
+        final class Log { var steps: [String] = [] }
+        let log = Log()
+        var zoned = Parser(table: Commands.table) { text throws(InvalidValue) in
+            log.steps.append("time " + text)
+            return try TimeInput.parse(text, now: at("2026-12-01T08:00:00Z"), zone: FixedOffsetZone.utc)
+        }
+        zoned.selectZone = { name throws(UsageError) in log.steps.append("zone " + name) }
+        _ = try zoned.parse(["sessions", "add", "--at", "2026-12-02 10:00", "--member", "bo@example.com", "--tz", "Europe/Berlin"])
+        // The zone is chosen before the time given ahead of it is read.
+        #expect(log.steps == ["zone Europe/Berlin", "time 2026-12-02 10:00"])
     }
 
     @Test func unknownThingsAreNamedWithASuggestion() {

@@ -446,7 +446,7 @@ struct AccountTests {
         let signedIn = try f.mindbeat.authenticate(.token(token))
         #expect(throws: MindbeatError.mustChangePassword) { try f.mindbeat.sessions(signedIn, scope: .upcoming) }
         #expect(throws: MindbeatError.mustChangePassword) { try f.mindbeat.notes(signedIn) }
-        let (me, takeovers) = try f.mindbeat.whoami(signedIn)
+        let (me, takeovers, _) = try f.mindbeat.whoami(signedIn)
         #expect(me.mustChangePassword)
         #expect(takeovers == [Takeover(at: at("2026-12-01T08:30:00Z"), by: Person(id: 1, email: "ann@example.com", name: "Ann Coach"), kind: .passwordReset)])
         _ = try f.mindbeat.changePassword(signedIn, current: "one-time-pw-1", new: "my own choice 7")

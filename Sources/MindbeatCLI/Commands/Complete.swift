@@ -12,7 +12,22 @@ extension Commands {
         positionals: [Positional(Key.completionWords, optional: true, variadic: true, "the words after mindbeat; the last is completed")],
         hidden: true,
         action: .open { context, arguments in
-            let reply = Completer(table: table).complete(arguments[.completionWords] ?? []) { database in
+            let words = arguments[.completionWords] ?? []
+            let completer = Completer(table: table)
+            // With a remote, ids and emails come from the server: only when
+            // they are wanted is the whole line sent there.
+            let typed = TypedLine(reading: words.dropLast()[...], commands: completer.visible)
+            let remote = context.remoteKey == nil
+                ? typed.remote ?? context.environment["MINDBEAT_REMOTE"].flatMap { $0.isEmpty ? nil : $0 } : nil
+            if let remote, let destination = try? RemoteDestination.parse(remote, from: "--remote") {
+                let probe = WantsTheDatabase()
+                let reply = completer.complete(words) { _ in probe }
+                if !probe.asked { return reply.lines.forEach(context.out.line) }
+                guard context.out.flush() else { return }
+                RemoteClient.complete(words, on: destination, context: context)
+                return
+            }
+            let reply = completer.complete(words) { database in
                 LiveCompletionSource(context: context, database: database)
             }
             for line in reply.lines { context.out.line(line) }
@@ -29,8 +44,10 @@ struct LiveCompletionSource: CompletionSource {
     /// `database` is what `--db` names on the line being completed: the
     /// candidates must come from the database the command will run against.
     /// The words arrive as typed, so a leading `~/` is still to be expanded.
+    /// Over SSH the server's database is the only one: a `--db` on the line
+    /// is not followed.
     init(context: Context, database: String?) {
-        if let database {
+        if let database, context.remoteKey == nil {
             if database.hasPrefix("~/"), let home = context.home {
                 context.databaseOverride = home + database.dropFirst()
             } else {
@@ -52,5 +69,18 @@ struct LiveCompletionSource: CompletionSource {
     func memberEmails() -> [String] {
         guard let signedIn = try? context.signIn(), let members = try? signedIn.mindbeat.members(signedIn.actor) else { return [] }
         return members.map(\.account.email)
+    }
+}
+
+/// A source that only notes that ids or emails were wanted.
+final class WantsTheDatabase: CompletionSource {
+    private(set) var asked = false
+    func sessionIDs() -> [String] {
+        asked = true
+        return []
+    }
+    func memberEmails() -> [String] {
+        asked = true
+        return []
     }
 }

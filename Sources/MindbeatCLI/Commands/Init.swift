@@ -12,12 +12,15 @@ extension Commands {
             leaves nothing behind. Anything already at the path is refused: a mindbeat database \
             with accounts (exit 1); anything else init did not create, even an empty file or \
             another program's database (exit 73, left untouched); a path that is not a regular \
-            file at all (65).
+            file at all (65). With --sandbox the database is a sandbox for test servers and CI \
+            smoke tests: over SSH (serve ssh) its clock may be set from the server's environment \
+            (MINDBEAT_NOW), which a real database never allows. A sandbox stays one; whoami says so.
             """,
         options: [
             .needed(Key.name, "NAME", "your name, as members see it"),
             .needed(Key.email, "EMAIL", "your email address, which you log in with"),
             CommonOptions.passwordStdin,
+            .flag(Key.sandbox, "make a sandbox for test servers: its clock may be set over SSH"),
         ],
         examples: [
             ("mindbeat init --name 'Ann Coach' --email ann@example.com", "create the database, asking for a password"),
@@ -42,7 +45,8 @@ extension Commands {
                 account = try Stores.create(location) { store in
                     _ = context.opened(store)
                     let mindbeat = Mindbeat(store: store, clock: FixedClock(context.now), zone: context.zone)
-                    let (account, token) = try mindbeat.initialise(name: name, email: email, passwordHash: hash)
+                    let (account, token) = try mindbeat.initialise(
+                        name: name, email: email, passwordHash: hash, sandbox: arguments.has(.sandbox))
                     try context.saveToken(token, for: store)
                     saved = (token, store)
                     return account
@@ -51,7 +55,8 @@ extension Commands {
                 if let saved { context.forgetToken(saved.token, for: saved.store) }
                 throw error
             }
-            context.out.line("Created \(location) and logged in as \(account.label), a coach with the admin right.")
+            let kind = arguments.has(.sandbox) ? "the sandbox " : ""
+            context.out.line("Created \(kind)\(location) and logged in as \(account.label), a coach with the admin right.")
             context.out.line("Next: add a member with mindbeat users add --role member --name NAME --email EMAIL")
         }
     )

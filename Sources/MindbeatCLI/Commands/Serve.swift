@@ -47,6 +47,34 @@ extension Commands {
     )
 }
 
+extension Commands {
+    static let serveSSH = Command(
+        ["serve", "ssh"], group: .server,
+        summary: "run a command sent over SSH as the key's account (sshd's forced command)",
+        discussion: """
+            Not for people to type: serve authorized-keys puts it in the forced command of each \
+            registered key, and sshd runs it for every connection with that key. It runs \
+            SSH_ORIGINAL_COMMAND as the key's account, on this database, with the server's clock. \
+            The command line is split into words by a fixed grammar, never by a shell: spaces and \
+            tabs separate words; '…' is literal; in "…" only \\" and \\\\ are escapes; outside \
+            quotes \\ escapes the next character; $, `, *, ~, ; and | are ordinary characters. A \
+            NUL or a line break, an unbalanced quote, a trailing lone \\ or more than 65,536 bytes: \
+            exit 64. A leading word mindbeat is dropped. With no command it greets the key's owner. \
+            Not available over SSH (exit 77): init, login, logout, passwd, users reset of your own \
+            account, outbox send, db, serve, completions, --db, --remote, and any option that \
+            names a file on the server. --tz takes only a time-zone name. MINDBEAT_NOW is ignored \
+            unless the database was made with init --sandbox; the client's environment is never \
+            read. Standard input, output, error and the exit status pass through. A key that was \
+            removed, or whose account was, is refused (77).
+            """,
+        positionals: [Positional(Key.keyID, "the key's id, as serve authorized-keys printed it")],
+        examples: [("ssh mindbeat@team.example.com sessions list", "what a coach types; sshd runs serve ssh KEYID for it")],
+        action: .open { context, arguments in
+            throw Finished(status: try RemoteServer.serve(context, keyID: try arguments.required(.keyID)))
+        }
+    )
+}
+
 /// The line `serve authorized-keys` prints for sshd: a forced command that
 /// runs this very binary on this very database for one key, with every
 /// forwarding and the terminal refused.

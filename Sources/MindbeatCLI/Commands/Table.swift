@@ -5,7 +5,7 @@ extension Commands {
         notesAdd, notesList, feedback, feedbackShow,
         initialise, login, logout, whoami, passwd, usersAdd, usersList, usersReset, profile, members,
         keysAdd, keysList, keysRemove,
-        outbox, outboxSend, serveAuthorizedKeys,
+        outbox, outboxSend, serveAuthorizedKeys, serveSSH,
         help, completions, complete, generate,
     ]
 }

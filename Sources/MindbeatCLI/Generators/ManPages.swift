@@ -114,7 +114,9 @@ struct ManPages {
             lines += [".PP", ManPages.escape((group.required ? "Exactly one of " : "At most one of ") + names + ".")]
         }
         lines += [".TP", ".BR \\-h \", \" \\-\\-help", "Show help for the command.",
-                  ".TP", ".BI \\-\\-db \" PATH\"", ManPages.escape(GlobalOption.db.help + ".")]
+                  ".TP", ".BI \\-\\-db \" PATH\"", ManPages.escape(GlobalOption.db.help + "."),
+                  ".TP", ".BI \\-\\-remote \" [USER@]HOST[:PORT]\"", ManPages.escape(GlobalOption.remote.help + "."),
+                  ".TP", ".BI \\-\\-tz \" ZONE\"", ManPages.escape(GlobalOption.tz.help + ".")]
         if !command.examples.isEmpty {
             lines.append(".SH EXAMPLES")
             for (index, example) in command.examples.enumerated() {
@@ -129,7 +131,7 @@ struct ManPages {
 
     func overview() -> String {
         var lines = header("mindbeat", "run coaching sessions from the shell, the Mindbeat way")
-        lines += [".SH SYNOPSIS", ".B mindbeat", "[\\fB\\-\\-db\\fR \\fIPATH\\fR]", ".I COMMAND", "[\\fIARGS\\fR]", ".br",
+        lines += [".SH SYNOPSIS", ".B mindbeat", "[\\fB\\-\\-db\\fR \\fIPATH\\fR]", "[\\fB\\-\\-remote\\fR \\fIHOST\\fR]", "[\\fB\\-\\-tz\\fR \\fIZONE\\fR]", ".I COMMAND", "[\\fIARGS\\fR]", ".br",
                   ".B mindbeat", "\\fB\\-\\-version\\fR | \\fB\\-\\-help\\fR | \\fBhelp\\fR [\\fICOMMAND\\fR...]"]
         lines += [".SH DESCRIPTION",
                   ManPages.escape("mindbeat runs coaching sessions from a shell the way the Mindbeat coaching platform works: list your sessions, attend one (a counter starts when you join), chat, fall back to Zoom or the phone, and end it as held or missed under the \(Policy.waitMinutes)-minute-wait protocol. The protocol is enforced, never advisory. Every command is scriptable: --json output, documented exit statuses and a fixed clock (MINDBEAT_NOW)."),
@@ -151,7 +153,7 @@ struct ManPages {
             }
         }
         lines += [".SH GLOBAL OPTIONS"]
-        for option in [GlobalOption.db, GlobalOption.help, GlobalOption.version] {
+        for option in GlobalOption.all {
             lines += [".TP", ".B \(ManPages.escape(option.usage))", ManPages.escape(option.help)]
         }
         lines.append(".SH REFUSAL REASONS")

@@ -35,12 +35,13 @@ public struct MemberSummary: Sendable {
 extension Mindbeat {
     /// Creates the first account, a coach with the admin right, and logs it in.
     /// The password is hashed by the caller before this opens its transaction.
-    public func initialise(name: String, email: String, passwordHash: String) throws -> (Account, token: String) {
+    public func initialise(name: String, email: String, passwordHash: String, sandbox: Bool = false) throws -> (Account, token: String) {
         let token = try Secrets.newToken()
         return try store.write { tx in
             guard try tx.accountCount() == 0 else {
                 throw MindbeatError.refused(Refusal(.initialise, reasons: [.databaseHasAccounts]))
             }
+            if sandbox { try tx.markSandbox() }
             let id = try tx.insertAccount(
                 NewAccountRecord(email: email, name: name, role: .coach, isAdmin: true, passwordHash: passwordHash,
                                  phone: nil, zoom: nil, coachID: nil, managerID: nil),
@@ -85,8 +86,14 @@ extension Mindbeat {
 
     /// The caller's account, and the last time an admin took it over, of
     /// each kind (a reset, a key), oldest first.
-    public func whoami(_ actor: Actor) throws -> (account: Account, takeovers: [Takeover]) {
-        try read(actor, duringPasswordChange: true) { tx, me in (me, try tx.lastTakeovers(accountID: me.id)) }
+    public func whoami(_ actor: Actor) throws -> (account: Account, takeovers: [Takeover], sandbox: Bool) {
+        try read(actor, duringPasswordChange: true) { tx, me in (me, try tx.lastTakeovers(accountID: me.id), try tx.isSandbox()) }
+    }
+
+    /// Whether the database is a sandbox (SPEC §11), asked before anyone
+    /// signs in: `serve ssh` chooses its clock by it.
+    public func isSandbox() throws -> Bool {
+        try store.read { tx in try tx.isSandbox() }
     }
 
     /// Changes the caller's password: the current one first (so that a

@@ -38,6 +38,10 @@ public protocol Store: AnyObject {
 
 /// The queries of a transaction.
 public protocol StoreReader {
+    /// Whether the database was made with `init --sandbox` (SPEC §11): its
+    /// clock may be set from the server's environment.
+    func isSandbox() throws -> Bool
+
     // Accounts and logins
     func accountCount() throws -> Int64
     func account(id: Int64) throws -> Account?
@@ -108,6 +112,9 @@ public protocol StoreReader {
 
 /// The changes a write transaction can make.
 public protocol StoreWriter: StoreReader {
+    /// Marks the database as a sandbox, for good: nothing unmarks it.
+    func markSandbox() throws
+
     // Accounts and logins
     func insertAccount(_ account: NewAccountRecord, at now: Instant) throws -> Int64
     /// A double optional is "leave alone" (nil), "clear" (.some(nil)) or "set".

@@ -12,6 +12,14 @@ extension SQLiteTransaction {
             mustChangePassword: row.bool(9))
     }
 
+    func isSandbox() throws -> Bool {
+        try db.row("SELECT value FROM settings WHERE key = 'sandbox'")?.text(0) == "1"
+    }
+
+    func markSandbox() throws {
+        try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES ('sandbox', '1')", [])
+    }
+
     func accountCount() throws -> Int64 {
         try db.integer("SELECT count(*) FROM accounts") ?? 0
     }

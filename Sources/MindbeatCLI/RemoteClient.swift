@@ -1,0 +1,293 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import MindbeatCore
+
+/// Where `--remote` / `MINDBEAT_REMOTE` points: `[USER@]HOST[:PORT]`.
+struct RemoteDestination: Equatable {
+    let user: String?
+    let host: String
+    let port: Int?
+
+    /// ssh's destination argument: `user@host`, or the host alone.
+    var sshDestination: String { user.map { $0 + "@" + host } ?? host }
+
+    /// Reads `[USER@]HOST[:PORT]`; an IPv6 address goes in brackets
+    /// (`[::1]:2222`). A host or user that starts with `-` would be read by
+    /// ssh as an option (`-oProxyCommand=…`): refused, as are spaces and
+    /// control characters, which ssh never needs.
+    static func parse(_ text: String, from source: String) throws(UsageError) -> RemoteDestination {
+        func refuse(_ problem: String) -> UsageError {
+            UsageError("\(source) \(Parser.shown(text)) \(problem); give [USER@]HOST[:PORT]")
+        }
+        guard !text.isEmpty else { throw refuse("is empty") }
+        guard !text.unicodeScalars.contains(where: { Values.isControl($0) || $0 == " " || $0 == "\t" }) else {
+            throw refuse("holds a space or a control character")
+        }
+        var rest = Substring(text)
+        var user: String?
+        if let at = rest.lastIndex(of: "@") {
+            user = String(rest[..<at])
+            rest = rest[rest.index(after: at)...]
+            guard let name = user, !name.isEmpty else { throw refuse("has an empty user name") }
+            guard !name.hasPrefix("-") else { throw refuse("has a user name that starts with -") }
+        }
+        var host: Substring
+        var portText: Substring?
+        if rest.hasPrefix("[") {
+            guard let close = rest.firstIndex(of: "]") else { throw refuse("has a [ that does not close") }
+            host = rest[rest.index(after: rest.startIndex)..<close]
+            let after = rest[rest.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else { throw refuse("has text after ]") }
+                portText = after.dropFirst()
+            }
+        } else if let colon = rest.firstIndex(of: ":") {
+            host = rest[..<colon]
+            portText = rest[rest.index(after: colon)...]
+        } else {
+            host = rest
+        }
+        guard !host.isEmpty else { throw refuse("has no host") }
+        guard !host.hasPrefix("-") else { throw refuse("starts with -, which ssh would read as an option") }
+        var port: Int?
+        if let portText {
+            guard let number = Int(portText), (1...65_535).contains(number), portText.allSatisfy(\.isASCII) else {
+                throw refuse("has a port that is not 1–65535")
+            }
+            port = number
+        }
+        return RemoteDestination(user: user, host: String(host), port: port)
+    }
+}
+
+/// The client side of team mode (SPEC §11): runs the command line on a
+/// mindbeat server over ssh, and exits as the remote command did.
+struct RemoteClient {
+    let destination: RemoteDestination
+    let command: Command
+    let arguments: Arguments
+    let globals: Parser.Globals
+    let context: Context
+
+    /// A client for this command line, or nil when it runs here: no remote
+    /// is set, or it is `help`, `--version`, `completions` or the completion
+    /// helper (which asks the remote itself, only for ids and emails).
+    init?(request: Request, globals: Parser.Globals, context: Context) throws {
+        let source: String
+        let target: String
+        if let given = globals.remote {
+            (source, target) = ("--remote", given)
+        } else if let set = context.environment["MINDBEAT_REMOTE"], !set.isEmpty {
+            (source, target) = ("MINDBEAT_REMOTE", set)
+        } else {
+            return nil
+        }
+        guard case .run(let command, let arguments) = request,
+              command.path != ["completions"], command.path != ["__complete"], command.path != ["help", "call"]
+        else { return nil }
+        if globals.db != nil {
+            throw UsageError("--db and \(source) cannot be used together: with a remote, the server's database is used")
+        }
+        self.destination = try RemoteDestination.parse(target, from: source)
+        self.command = command
+        self.arguments = arguments
+        self.globals = globals
+        self.context = context
+    }
+
+    /// Whether the command reads standard input: a `-` argument, or a
+    /// password read from it.
+    var readsStandardInput: Bool {
+        arguments.values.values.contains(.string("-")) || arguments.has(.passwordStdin)
+    }
+
+    /// Runs `words` (the command line as typed) on the server.
+    func run(_ words: [String]) throws -> Int32 {
+        var sent = words.indices.filter { !globals.positions.contains($0) }.map { words[$0] }
+        var input: [UInt8]?
+        if command.path == ["notes", "add"], arguments[.text] == nil, context.stdinIsTerminal {
+            // The local editor; the body goes to the server on standard input.
+            input = Array(try context.editText().utf8)
+            sent.append("-")
+        }
+        if command.option(named: Key.passwordStdin.name) != nil, !arguments.has(.passwordStdin) {
+            // The server has no terminal to ask on: the password is asked
+            // for here and sent on standard input, never on the command line.
+            let email = arguments[.emailArgument] ?? arguments[.email]
+            let password = try context.readPassword(
+                fromStdin: false, confirm: true, prompt: email.map { "Password for \($0): " } ?? "Password: ",
+                use: .new(name: arguments[.name], email: email))
+            input = Array((password + "\n").utf8)
+            sent.append("--password-stdin")
+        }
+        let zone = globals.tz ?? SystemZone.name(context.environment)
+        let line = CommandWords.quote(["mindbeat"] + (zone.map { ["--tz", $0] } ?? []) + sent)
+        guard line.utf8.count <= CommandWords.limitBytes else {
+            throw UsageError("the command line is longer than 65,536 bytes once quoted for SSH; pass long text with - on standard input instead")
+        }
+        var ssh = try RemoteClient.sshPrefix(destination, context: context)
+        if input == nil && !readsStandardInput { ssh.append("-n") }
+        ssh += [destination.sshDestination, "--", line]
+        return try RemoteClient.runSSH(ssh, host: destination.host, input: input, context: context)
+    }
+
+    /// The ssh command up to the destination: `ssh -T -o BatchMode=yes [-p
+    /// PORT]`.
+    static func sshPrefix(_ destination: RemoteDestination, context: Context) throws -> [String] {
+        var ssh = try sshCommand(destination, context: context) + ["-T", "-o", "BatchMode=yes"]
+        if let port = destination.port { ssh += ["-p", String(port)] }
+        return ssh
+    }
+
+    /// `$MINDBEAT_SSH` split on spaces, else ssh reusing one connection per
+    /// server (a master that lingers 10 minutes), its socket in a 0700
+    /// directory of mindbeat's.
+    static func sshCommand(_ destination: RemoteDestination, context: Context) throws -> [String] {
+        if let custom = context.environment["MINDBEAT_SSH"], !custom.isEmpty {
+            let words = custom.split(whereSeparator: { $0 == " " }).map(String.init)
+            guard !words.isEmpty else { throw UsageError("MINDBEAT_SSH is only spaces; unset it or give an ssh command") }
+            return words
+        }
+        guard let path = controlPath(destination, context: context) else { return ["ssh"] }
+        return ["ssh", "-o", "ControlMaster=auto", "-o", "ControlPersist=10m", "-o", "ControlPath=" + path]
+    }
+
+    /// The socket path for this destination, or nil to go without a shared
+    /// connection: no state directory, or a path too long for a Unix socket
+    /// (108 bytes, of which ssh needs 17 for its temporary name).
+    static func controlPath(_ destination: RemoteDestination, context: Context) -> String? {
+        guard let state = try? context.stateDirectory(create: true) else { return nil }
+        defer { state.close() }
+        guard let directory = try? state.subdirectory("ssh") else { return nil }
+        directory.close()
+        let name = destination.sshDestination + ":" + String(destination.port ?? 22)
+        let path = directory.path + "/" + Secrets.hex(Array(Secrets.tokenHash(name).prefix(8)))
+        return path.utf8.count + 17 < 108 ? path : nil
+    }
+
+    /// Asks the server to complete `words` (without the `--remote` and
+    /// `--db` on them), its reply going straight to standard output. Quiet
+    /// and quick: ssh's messages are dropped, and it gets 5 seconds.
+    static func complete(_ words: [String], on destination: RemoteDestination, context: Context) {
+        var kept: [String] = []
+        var skip = false
+        for word in words.dropLast() {
+            if skip { skip = false; continue }
+            if word == "--remote" || word == "--db" { skip = true; continue }
+            if word.hasPrefix("--remote=") || word.hasPrefix("--db=") { continue }
+            kept.append(word)
+        }
+        kept.append(words.last ?? "")
+        let zone = SystemZone.name(context.environment)
+        let line = CommandWords.quote(["mindbeat"] + (zone.map { ["--tz", $0] } ?? []) + ["__complete", "--"] + kept)
+        guard line.utf8.count <= CommandWords.limitBytes,
+              let client = try? RemoteClient.sshPrefix(destination, context: context) else { return }
+        var child = ChildProcess(arguments: client + ["-n", destination.sshDestination, "--", line])
+        child.relayError = { _ in }
+        child.timeout = 5
+        _ = try? child.run()
+    }
+
+    /// Runs ssh, passing on its standard error (ssh's own lines prefixed as
+    /// mindbeat's), and gives the remote status: ssh's own failure (255) is
+    /// 75, a key the server refused 77, Ctrl-C 130.
+    static func runSSH(_ arguments: [String], host: String, input: [UInt8]?, context: Context) throws -> Int32 {
+        var child = ChildProcess(arguments: arguments)
+        child.input = input
+        let relay = ErrorRelay(fd: context.stderrFD)
+        child.relayError = { bytes in relay.pass(bytes) }
+        Interrupt.watch()
+        defer { Interrupt.stopWatching() }
+        let result: ChildProcess.Result
+        do {
+            result = try child.run()
+        } catch let failure as ChildProcess.SpawnFailure {
+            throw CommandFailure.unavailable("\(failure.message); team mode needs an ssh client (apt-get install openssh-client)")
+        }
+        relay.finish()
+        if Interrupt.happened { Interrupt.endByInterrupt() }
+        switch result.ending {
+        case .exited(255):
+            let said = String(decoding: result.errorOutput, as: UTF8.self)
+            if said.contains("Permission denied (") {
+                throw CommandFailure.unsafe("the server did not accept your SSH key; ask an admin to register it (mindbeat keys add)")
+            }
+            throw CommandFailure.unavailable("could not run the command on \(Parser.sanitized(host)) over SSH (ssh failed); try again")
+        case .exited(let status):
+            return status
+        case .signalled(let signal):
+            return 128 + signal
+        case .timedOut:
+            return ExitStatus.temporaryFailure.rawValue
+        }
+    }
+}
+
+/// Passes ssh's standard error on, line by line: the remote mindbeat's lines
+/// already start with "mindbeat: ", ssh's own get it.
+final class ErrorRelay {
+    let fd: Int32
+    private var line: [UInt8] = []
+
+    init(fd: Int32) { self.fd = fd }
+
+    func pass(_ bytes: ArraySlice<UInt8>) {
+        for byte in bytes {
+            line.append(byte)
+            if byte == 10 { flushLine() }
+        }
+    }
+
+    func finish() {
+        if !line.isEmpty {
+            line.append(10)
+            flushLine()
+        }
+    }
+
+    private func flushLine() {
+        let prefix = Array("mindbeat: ".utf8)
+        var out = line.starts(with: prefix) ? line : prefix + line
+        // ssh ends its lines with CR LF when it has no terminal of its own.
+        if out.count >= 2 && out[out.count - 2] == 13 { out.remove(at: out.count - 2) }
+        var offset = 0
+        while offset < out.count {
+            let written = out[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { break }
+            offset += written
+        }
+        line = []
+    }
+}
+
+/// Ctrl-C while ssh runs: ssh gets it too and ends; mindbeat then ends by
+/// the same signal, so the shell sees 130.
+enum Interrupt {
+    nonisolated(unsafe) static var flag: sig_atomic_t = 0
+    nonisolated(unsafe) static var previous: sighandler_t?
+
+    static var happened: Bool { flag != 0 }
+
+    static func watch() {
+        flag = 0
+        let handler: @convention(c) (Int32) -> Void = { _ in Interrupt.flag = 1 }
+        previous = signal(SIGINT, handler)
+        // Ignored by whoever started mindbeat (a background job): it stays so.
+        if let previous, unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { signal(SIGINT, SIG_IGN) }
+    }
+
+    static func stopWatching() {
+        if let previous { signal(SIGINT, previous) }
+        previous = nil
+    }
+
+    static func endByInterrupt() -> Never {
+        signal(SIGINT, SIG_DFL)
+        raise(SIGINT)
+        exit(130)
+    }
+}

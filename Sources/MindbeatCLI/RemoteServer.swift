@@ -1,0 +1,131 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import MindbeatCore
+
+/// Who a command sent over SSH runs as, and on which database: fixed by the
+/// forced command sshd runs (`serve ssh KEYID`), never by the words sent.
+struct RemoteCaller {
+    let keyID: Int64
+    let database: String
+}
+
+/// The server's side of team mode (SPEC §11): `serve ssh KEYID`, the forced
+/// command that runs `SSH_ORIGINAL_COMMAND` as the key's account.
+enum RemoteServer {
+    /// Whether a command line is the forced command `serve authorized-keys`
+    /// prints — `[--db PATH] serve ssh KEYID` — and nothing else: its clock
+    /// is not the environment's to set, so an invalid `MINDBEAT_NOW` on the
+    /// server must not stop it before it looks at the database.
+    static func isForcedCommand(_ arguments: [String]) -> Bool {
+        guard arguments.count >= 3, arguments.suffix(3).prefix(2) == ["serve", "ssh"] else { return false }
+        let before = arguments.dropLast(3)
+        switch before.count {
+        case 0: return true
+        case 1: return before.first?.hasPrefix("--db=") == true
+        case 2: return before.first == "--db"
+        default: return false
+        }
+    }
+
+    /// Runs the command the client sent and returns its exit status.
+    static func serve(_ context: Context, keyID text: String) throws -> Int32 {
+        guard let keyID = Int64(text), keyID > 0, String(keyID) == text else {
+            throw UsageError("KEYID \(Parser.shown(text)) is not a key id; serve ssh is the command serve authorized-keys gives sshd")
+        }
+        let database = try AuthorizedKeyLine.absolute(try context.databaseLocation())
+        let mindbeat = try context.openMindbeat()
+        let sandbox = try mindbeat.isSandbox()
+        let account: Account
+        do {
+            account = try mindbeat.whoami(try mindbeat.authenticate(.key(keyID))).account
+        } catch MindbeatError.notLoggedIn {
+            throw CommandFailure.unsafe("this SSH key is not registered with mindbeat")
+        }
+
+        // The server's clock, unless the database is a sandbox whose server
+        // set one (sshd's SetEnv). Nothing the client sends reaches here:
+        // sshd passes its variables only with AcceptEnv, and they are read
+        // only in a sandbox.
+        var clock: any Clock = SystemClock()
+        if sandbox, let fixed = context.environment["MINDBEAT_NOW"] {
+            do {
+                clock = FixedClock(try TimeInput.parseRFC3339(fixed))
+            } catch {
+                throw UsageError("MINDBEAT_NOW \(Parser.shown(fixed)) \(error.problem)")
+            }
+        }
+        // The command's environment: the server's zone and nothing else — no
+        // token, no database, no mail command, no editor.
+        var environment: [String: String] = [:]
+        if let zone = context.environment["TZ"] { environment["TZ"] = zone }
+
+        let line = context.environment["SSH_ORIGINAL_COMMAND"] ?? ""
+        let words: [String]
+        do {
+            words = CommandWords.dropLeadingMindbeat(try CommandWords.split(line))
+        } catch {
+            throw UsageError("the command sent over SSH \(error.problem) (\(Phrases.remoteGrammar))")
+        }
+        if words.isEmpty {
+            let render = context.render
+            context.out.line("Hi \(render.text(account.name))! You are connected to mindbeat as \(render.text(account.email))\(sandbox ? " (sandbox)" : "").")
+            context.out.line("There is no shell here. Run a command with: ssh HOST mindbeat COMMAND [ARGS],")
+            context.out.line("or on your machine: mindbeat --remote HOST COMMAND [ARGS] (mindbeat help lists the commands).")
+            return ExitStatus.success.rawValue
+        }
+        guard context.out.flush() else { throw OutputError(message: outputFailure(context)) }
+        return run(arguments: words, environment: environment, stdin: context.stdinFD, stdout: context.stdoutFD,
+                   stderr: context.stderrFD, clock: clock, remote: RemoteCaller(keyID: keyID, database: database))
+    }
+
+    /// Refuses, before the line is parsed, a command that does not run over
+    /// SSH and a global option that would reach past the server's database —
+    /// whatever else is wrong with the line (exit 77).
+    static func refuseEarly(_ words: [String], table: [Command]) throws {
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            if let name = Parser.globalValueName(word) {
+                if let reason = RemoteAccess.refusal(globalOption: name) { throw notAvailable(reason) }
+                index += word.contains("=") ? 1 : 2
+            } else if word == "-h" || word == "--help" || word == "--version" {
+                index += 1
+            } else {
+                break
+            }
+        }
+        let rest = words[min(index, words.count)...]
+        let path = table.filter { rest.starts(with: $0.path) }.max { $0.path.count < $1.path.count }?.path
+        let first = rest.first.map { [$0] } ?? []
+        if let reason = RemoteAccess.refusal(path: path ?? first) { throw notAvailable(reason) }
+    }
+
+    /// The checks that need the parsed line: a global option given after the
+    /// command, an option that names a file of the server's, and a reset of
+    /// one's own password.
+    static func refuse(_ request: Request, globals: Parser.Globals, context: Context) throws {
+        if globals.db != nil, let reason = RemoteAccess.refusal(globalOption: "db") { throw notAvailable(reason) }
+        if globals.remote != nil, let reason = RemoteAccess.refusal(globalOption: "remote") { throw notAvailable(reason) }
+        guard case .run(let command, let arguments) = request else { return }
+        if let reason = RemoteAccess.refusal(path: command.path) { throw notAvailable(reason) }
+        for option in command.options where option.value == .path {
+            if let value = arguments.values[option.name], value != .string("-") {
+                throw notAvailable(.serverFile(option.name))
+            }
+        }
+        if command.path == ["users", "reset"], let email = arguments[.emailArgument] {
+            let me = try context.signIn()
+            if me.actor.account.email.lowercased() == email.lowercased(),
+               let reason = RemoteAccess.refusal(path: command.path, aboutOneself: true) {
+                throw notAvailable(reason)
+            }
+        }
+    }
+
+    static func notAvailable(_ reason: RemoteAccess.Refusal) -> CommandFailure {
+        .unsafe("not available over SSH: " + Phrases.remote(reason))
+    }
+}
