@@ -77,7 +77,16 @@ final class Context {
 
     /// The rules over the existing database, on the command's instant.
     func openMindbeat() throws -> Mindbeat {
-        Mindbeat(store: try opened(Stores.open(try databaseLocation())), clock: FixedClock(now), zone: zone)
+        Mindbeat(store: try openStore(), clock: FixedClock(now), zone: zone)
+    }
+
+    /// The store this command was given (over SSH, the one `serve ssh`
+    /// opened), else the database opened now.
+    var givenStore: (any Store)?
+
+    private func openStore() throws -> any Store {
+        if let givenStore { return opened(givenStore) }
+        return try opened(Stores.open(try databaseLocation()))
     }
 
     /// The stores this command opened, so that a command whose output fails
@@ -95,7 +104,7 @@ final class Context {
     /// The rules over the existing database with the clock running, for a
     /// command that takes its time.
     func openMindbeatRunning() throws -> Mindbeat {
-        Mindbeat(store: try opened(Stores.open(try databaseLocation())), clock: runningClock, zone: zone)
+        Mindbeat(store: try openStore(), clock: runningClock, zone: zone)
     }
 
     // MARK: Signing in

@@ -10,6 +10,9 @@ import MindbeatCore
 struct RemoteCaller {
     let keyID: Int64
     let database: String
+    /// The database as `serve ssh` opened it, so that the command does not
+    /// open it again.
+    let store: any Store
 }
 
 /// The server's side of team mode (SPEC §11): `serve ssh KEYID`, the forced
@@ -37,10 +40,11 @@ enum RemoteServer {
         }
         let database = try AuthorizedKeyLine.absolute(try context.databaseLocation())
         let mindbeat = try context.openMindbeat()
-        let sandbox = try mindbeat.isSandbox()
         let account: Account
+        let sandbox: Bool
         do {
-            account = try mindbeat.whoami(try mindbeat.authenticate(.key(keyID))).account
+            let caller = try mindbeat.keyCaller(keyID)
+            (account, sandbox) = (caller.actor.account, caller.sandbox)
         } catch MindbeatError.notLoggedIn {
             throw CommandFailure.unsafe("this SSH key is not registered with mindbeat")
         }
@@ -77,7 +81,8 @@ enum RemoteServer {
         }
         guard context.out.flush() else { throw OutputError(message: outputFailure(context)) }
         return run(arguments: words, environment: environment, stdin: context.stdinFD, stdout: context.stdoutFD,
-                   stderr: context.stderrFD, clock: clock, remote: RemoteCaller(keyID: keyID, database: database))
+                   stderr: context.stderrFD, clock: clock,
+                   remote: RemoteCaller(keyID: keyID, database: database, store: mindbeat.store))
     }
 
     /// `SSH_ORIGINAL_COMMAND` as sshd set it, byte for byte: the environment

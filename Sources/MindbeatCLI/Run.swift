@@ -65,6 +65,7 @@ func run(
         let (request, globals) = try parser.parse(arguments)
         if let remote {
             context.databaseOverride = remote.database
+            context.givenStore = remote.store
             try RemoteServer.refuse(request, globals: globals, context: context)
         } else {
             context.databaseOverride = globals.db

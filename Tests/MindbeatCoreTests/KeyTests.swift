@@ -32,6 +32,33 @@ struct KeyTests {
         #expect(try f.mindbeat.sessions(f.mindbeat.authenticate(.key(again.id)), scope: .upcoming).isEmpty)
     }
 
+    @Test func theCallerOfAConnectionIsTheKeysAccountAndTheDatabaseSaysIfItIsASandbox() throws {
+        let f = try Fixture()
+        let added = try f.mindbeat.addKey(f.actor("bo"), key(Self.one), for: nil)
+        let caller = try f.mindbeat.keyCaller(added.id)
+        #expect(caller.actor.account.email == "bo@example.com")
+        #expect(caller.actor.credential == .key(added.id))
+        #expect(caller.sandbox == false)
+        #expect(throws: MindbeatError.notLoggedIn) { try f.mindbeat.keyCaller(added.id + 1) }
+        _ = try f.mindbeat.removeKey(caller.actor, fingerprint: added.fingerprint)
+        #expect(throws: MindbeatError.keyRemoved) { try f.mindbeat.keyCaller(added.id) }
+    }
+
+    @Test func aSandboxIsMarkedWhenItIsMadeAndStaysOne() throws {
+        let directory = temporaryDirectory()
+        defer { removeTree(directory) }
+        let store = try Stores.create(directory + "/mindbeat.db")
+        let mindbeat = Mindbeat(store: store, clock: FixedClock(at("2026-12-01T08:00:00Z")), zone: FixedOffsetZone.utc)
+        #expect(try mindbeat.isSandbox() == false)
+        _ = try mindbeat.initialise(name: "Ann Coach", email: "ann@example.com", passwordHash: "x", sandbox: true)
+        #expect(try mindbeat.isSandbox())
+        // A second init is refused and changes nothing.
+        #expect(throws: MindbeatError.self) {
+            try mindbeat.initialise(name: "Eve", email: "eve@example.com", passwordHash: "x", sandbox: false)
+        }
+        #expect(try mindbeat.isSandbox())
+    }
+
     @Test func fingerprintsAreCheckedBeforeAnythingIsLookedUp() throws {
         let fingerprint = try key(Self.one).fingerprint
         #expect(try PublicKey.fingerprint(fingerprint) == fingerprint)

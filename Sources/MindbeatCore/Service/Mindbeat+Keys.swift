@@ -46,6 +46,16 @@ extension Mindbeat {
     /// sshd's question for `AuthorizedKeysCommand`: the id of the live key
     /// with this type and blob, if any. No login: sshd asks before anyone
     /// has one.
+    /// Who a connection with key `id` acts as, and whether the database is a
+    /// sandbox (whose clock the server may set), in one read: what `serve
+    /// ssh` needs before it runs anything. A removed key, or one never
+    /// registered, is refused.
+    public func keyCaller(_ id: Int64) throws -> (actor: Actor, sandbox: Bool) {
+        try store.read { tx in
+            (Actor(account: try verify(.key(id), tx), credential: .key(id)), try tx.isSandbox())
+        }
+    }
+
     public func authorizedKeyID(_ key: PublicKey) throws -> Int64? {
         try store.read { tx in
             guard let found = try tx.liveKey(blob: key.blob), found.type == key.type.rawValue else { return nil }
