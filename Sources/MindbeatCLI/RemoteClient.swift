@@ -23,6 +23,7 @@ struct RemoteDestination: Equatable {
             UsageError("\(source) \(Parser.shown(text)) \(problem); give [USER@]HOST[:PORT]")
         }
         guard !text.isEmpty else { throw refuse("is empty") }
+        guard !text.hasPrefix("-") else { throw refuse("starts with -, which ssh would read as an option") }
         guard !text.unicodeScalars.contains(where: { Values.isControl($0) || $0 == " " || $0 == "\t" }) else {
             throw refuse("holds a space or a control character")
         }
@@ -85,18 +86,23 @@ struct RemoteClient {
         } else {
             return nil
         }
-        guard case .run(let command, let arguments) = request,
-              command.path != ["completions"], command.path != ["__complete"], command.path != ["help", "call"]
-        else { return nil }
+        guard case .run(let command, let arguments) = request, !RemoteClient.runsHere.contains(command.path[0]) else { return nil }
         if globals.db != nil {
             throw UsageError("--db and \(source) cannot be used together: with a remote, the server's database is used")
         }
         self.destination = try RemoteDestination.parse(target, from: source)
+        // What the server would refuse is refused here, before a password is
+        // asked for or a connection made.
+        if let refusal = RemoteAccess.refusal(path: command.path) { throw RemoteServer.notAvailable(refusal) }
         self.command = command
         self.arguments = arguments
         self.globals = globals
         self.context = context
     }
+
+    /// The commands that never need the server: help, the completion script,
+    /// and the completion helper (which asks the server itself when it must).
+    static let runsHere: Set<String> = ["help", "completions", "__complete"]
 
     /// Whether the command reads standard input: a `-` argument, or a
     /// password read from it.

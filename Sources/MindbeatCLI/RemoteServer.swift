@@ -62,10 +62,9 @@ enum RemoteServer {
         var environment: [String: String] = [:]
         if let zone = context.environment["TZ"] { environment["TZ"] = zone }
 
-        let line = context.environment["SSH_ORIGINAL_COMMAND"] ?? ""
         let words: [String]
         do {
-            words = CommandWords.dropLeadingMindbeat(try CommandWords.split(line))
+            words = CommandWords.dropLeadingMindbeat(try CommandWords.split(bytes: originalCommand(context)))
         } catch {
             throw UsageError("the command sent over SSH \(error.problem) (\(Phrases.remoteGrammar))")
         }
@@ -79,6 +78,19 @@ enum RemoteServer {
         guard context.out.flush() else { throw OutputError(message: outputFailure(context)) }
         return run(arguments: words, environment: environment, stdin: context.stdinFD, stdout: context.stdoutFD,
                    stderr: context.stderrFD, clock: clock, remote: RemoteCaller(keyID: keyID, database: database))
+    }
+
+    /// `SSH_ORIGINAL_COMMAND` as sshd set it, byte for byte: the environment
+    /// mindbeat reads repairs bytes that are not UTF-8, and the grammar
+    /// refuses them instead of running other words than were sent.
+    static func originalCommand(_ context: Context) -> [UInt8] {
+        guard let line = context.environment["SSH_ORIGINAL_COMMAND"] else { return [] }
+        if let raw = getenv("SSH_ORIGINAL_COMMAND") {
+            let bytes = raw.withMemoryRebound(to: UInt8.self, capacity: strlen(raw)) { Array(UnsafeBufferPointer(start: $0, count: strlen(raw))) }
+            // The process's own variable, unless a test passed another.
+            if String(decoding: bytes, as: UTF8.self) == line { return bytes }
+        }
+        return Array(line.utf8)
     }
 
     /// Refuses, before the line is parsed, a command that does not run over

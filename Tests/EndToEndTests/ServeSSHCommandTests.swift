@@ -165,6 +165,15 @@ struct ServeSSHCommandTests {
         try box.expectOK(reset)
     }
 
+    @Test func bytesThatAreNotUTF8AreRefusedNotRepaired() throws {
+        let box = try Self.served()
+        // Set by bash, byte for byte, as sshd would: a lone 0xFF after the command.
+        let script = "SSH_ORIGINAL_COMMAND=$'whoami \\xff' \"$0\" --db \"$1\" serve ssh 1 2>&1; echo \"status $?\""
+        let outcome = try execute("/bin/bash", ["-c", script, binary, box.databasePath], environment: ["PATH": "/usr/bin:/bin", "TZ": "UTC"])
+        #expect(outcome.stdout.contains("not valid UTF-8"), "\(outcome.stdout)")
+        #expect(outcome.stdout.hasSuffix("status 64\n"), "\(outcome.stdout)")
+    }
+
     @Test func aKeyThatIsUnknownOrRemovedIsRefused() throws {
         let box = try Self.served()
         expectFailure(try ssh(box, key: "3", "whoami"), 77, "not registered")

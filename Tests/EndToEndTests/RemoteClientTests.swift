@@ -1,0 +1,206 @@
+import Foundation
+import Testing
+
+/// The client of team mode (SPEC §11): `mindbeat --remote HOST …` and
+/// `MINDBEAT_REMOTE`, against Debian's real sshd started by `SSHServer`.
+@Suite("Team mode client, through a real sshd", .serialized,
+       .enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd"),
+                "needs root and openssh-server: starts sshd and creates a service user"))
+final class RemoteClientTests {
+    let server: SSHServer
+    let ann: ClientKey
+    let bo: ClientKey
+    /// The client's own files: its state directory (the control socket) and an editor script.
+    let client: URL
+
+    init() throws {
+        server = try SSHServer(now: "2026-12-01T08:00:00Z")
+        try server.start()
+        try server.setClock("2026-12-01T08:00:00Z")
+        try SSHServer.must(server.local(["init", "--name", "Ann Coach", "--email", "ann@example.com", "--password-stdin", "--sandbox"],
+                                        stdin: "ann-password-42\n"), "init")
+        let annToken = try server.token("ann@example.com", password: "ann-password-42")
+        try SSHServer.must(server.local(["users", "add", "--role", "member", "--name", "Bo Member", "--email", "bo@example.com",
+                                         "--password-stdin"], stdin: "bo-password-42\n", token: annToken), "users add")
+        ann = try server.key("ann")
+        bo = try server.key("bo")
+        try SSHServer.must(server.local(["keys", "add", ann.line], token: annToken), "keys add ann")
+        try SSHServer.must(server.local(["keys", "add", "--user", "bo@example.com", bo.line], token: annToken), "keys add bo")
+        client = FileManager.default.temporaryDirectory.appendingPathComponent("mindbeat-client-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: client, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    }
+
+    deinit {
+        server.stop()
+        try? FileManager.default.removeItem(at: client)
+    }
+
+    var destination: String { "\(server.user)@127.0.0.1:\(server.port)" }
+
+    /// The ssh command for `key`: MINDBEAT_SSH replaces the default one.
+    func sshCommand(_ key: ClientKey) -> String {
+        (["ssh"] + server.clientOptions + ["-i", key.path]).joined(separator: " ")
+    }
+
+    /// Runs the local `mindbeat` as a client of the server, with `key`.
+    func remote(_ words: [String], key: ClientKey? = nil, stdin: String? = nil, env: [String: String] = [:]) throws -> Outcome {
+        var environment = ["HOME": client.path, "PATH": "/usr/bin:/bin", "XDG_STATE_HOME": client.path + "/state", "TZ": "UTC",
+                           "MINDBEAT_SSH": sshCommand(key ?? ann)]
+        for (name, value) in env { environment[name] = value }
+        return try execute(binary, words, stdin: stdin.map { Data($0.utf8) }, environment: environment)
+    }
+
+    @Test func runsTheCommandOnTheServerAsTheKeysAccount() throws {
+        let whoami = try remote(["--remote", destination, "whoami"])
+        #expect(whoami.status == 0, "\(whoami.stderr)")
+        #expect(whoami.stdout == "Ann Coach <ann@example.com> · coach · admin · sandbox\n")
+        // MINDBEAT_REMOTE does the same; --remote overrides it.
+        let bo = try remote(["whoami", "--json"], key: self.bo, env: ["MINDBEAT_REMOTE": destination])
+        #expect(bo.object["email"] as? String == "bo@example.com")
+        #expect(try remote(["--remote", destination, "whoami", "--json"], key: self.bo,
+                           env: ["MINDBEAT_REMOTE": "nowhere.invalid"]).object["email"] as? String == "bo@example.com")
+        // The remote exit status and message come back unchanged.
+        let refused = try remote(["--remote", destination, "sessions", "show", "999"])
+        expectFailure(refused, 66)
+        expectFailure(try remote(["--remote", destination, "users", "list"], key: self.bo), 77)
+    }
+
+    @Test func theSameOutputsAsLocalModeInTheClientsZone() throws {
+        let added = try remote(["--remote", destination, "sessions", "add", "--at", "2026-12-01 10:00", "--member", "bo@example.com"],
+                               env: ["TZ": "Europe/Berlin"])
+        #expect(added.status == 0, "\(added.stderr)")
+        let id = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        // 10:00 in Berlin is 09:00 UTC: the client's zone went with the command.
+        let shown = try remote(["--remote", destination, "sessions", "show", id, "--json"])
+        #expect(shown.object["starts_at"] as? String == "2026-12-01T09:00:00Z")
+        // --tz on the line wins over TZ, and the text output is the local one.
+        let list = try remote(["--remote", destination, "--tz", "America/New_York", "sessions", "list"], env: ["TZ": "Europe/Berlin"])
+        let annToken = try server.token("ann@example.com", password: "ann-password-42")
+        let local = try server.local(["--tz", "America/New_York", "sessions", "list"], token: annToken)
+        #expect(list.stdout == local.stdout)
+        #expect(list.stdout.contains("04:00"))
+    }
+
+    @Test func standardInputGoesOnlyToACommandThatReadsIt() throws {
+        // A `while read` loop around mindbeat reads every line: ssh gets -n.
+        let script = """
+            printf 'one\\ntwo\\nthree\\n' | while read word; do "$0" --remote "$1" whoami >/dev/null && echo "$word"; done
+            """
+        let loop = try execute("/bin/bash", ["-c", script, binary, destination],
+                               environment: ["HOME": client.path, "PATH": "/usr/bin:/bin", "XDG_STATE_HOME": client.path + "/state",
+                                             "MINDBEAT_SSH": sshCommand(ann)])
+        #expect(loop.stdout == "one\ntwo\nthree\n", "\(loop.stderr)")
+        // `-` reads it.
+        let note = try remote(["--remote", destination, "notes", "add", "--member", "bo@example.com", "--private", "-"],
+                              stdin: "Prefers mornings.\n")
+        #expect(note.status == 0, "\(note.stderr)")
+        let notes = try remote(["--remote", destination, "notes", "list", "--member", "bo@example.com", "--json"])
+        #expect(notes.array.first?["body"] as? String == "Prefers mornings.")
+    }
+
+    @Test func notesAddWithoutTextOpensTheLocalEditor() throws {
+        let editor = client.appendingPathComponent("editor.sh").path
+        try "#!/bin/sh\nprintf 'Written on the laptop.\\n' > \"$1\"\n".write(toFile: editor, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: editor)
+        // `script` gives the client a terminal, as a person has.
+        let command = [binary, "--remote", destination, "notes", "add", "--member", "bo@example.com", "--private"]
+            .map { "'\($0)'" }.joined(separator: " ")
+        let typed = try execute("/usr/bin/script", ["-qec", command, "/dev/null"],
+                                environment: ["HOME": client.path, "PATH": "/usr/bin:/bin", "XDG_STATE_HOME": client.path + "/state",
+                                              "MINDBEAT_SSH": sshCommand(ann), "VISUAL": editor, "TERM": "dumb"])
+        #expect(typed.status == 0, "\(typed.stdout) \(typed.stderr)")
+        let notes = try remote(["--remote", destination, "notes", "list", "--member", "bo@example.com", "--json"])
+        #expect(notes.array.map { $0["body"] as? String } == ["Written on the laptop."])
+        // The editor ran here: the server has no editor and no terminal.
+        #expect(!server.log.contains("editor.sh"))
+    }
+
+    @Test func sshsOwnFailuresAreTemporaryAndARefusedKeyIsPermission() throws {
+        // Nothing listens on the port: ssh's message, 75.
+        let closed = try SSHServer.freePort()
+        let unreachable = try remote(["--remote", "\(server.user)@127.0.0.1:\(closed)", "whoami"])
+        expectFailure(unreachable, 75, "Connection refused")
+        // A key the server does not know: 77.
+        let stranger = try server.key("stranger")
+        expectFailure(try remote(["--remote", destination, "whoami"], key: stranger), 77, "did not accept your SSH key")
+        // The server refuses what does not run remotely, and says why.
+        expectFailure(try remote(["--remote", destination, "init", "--name", "E", "--email", "e@example.com"]), 77, "not available over SSH")
+    }
+
+    @Test func refusedBeforeConnecting() throws {
+        // No ssh at all: MINDBEAT_SSH would leave a mark if it ran.
+        let mark = client.appendingPathComponent("ran").path
+        let noSSH = ["MINDBEAT_SSH": "/usr/bin/touch \(mark)"]
+        expectFailure(try remote(["--remote", "-oProxyCommand=touch /tmp/x", "whoami"], env: noSSH), 64, "starts with -")
+        expectFailure(try remote(["whoami"], env: noSSH.merging(["MINDBEAT_REMOTE": "-oProxyCommand=x"]) { $1 }), 64, "MINDBEAT_REMOTE")
+        let long = String(repeating: "x", count: 70_000)
+        expectFailure(try remote(["--remote", destination, "chat", "1", long], env: noSSH), 64, "65,536 bytes")
+        expectFailure(try remote(["--remote", destination, "sessions", "list", "--bogus"], env: noSSH), 64, "--bogus")
+        expectFailure(try remote(["--remote", destination, "--db", "/x.db", "whoami"], env: noSSH), 64, "cannot be used together")
+        #expect(!FileManager.default.fileExists(atPath: mark))
+        // help, --version and completions run here, whatever the remote.
+        for words in [["help"], ["--version"], ["completions", "bash"], ["sessions", "list", "--help"]] {
+            let outcome = try remote(["--remote", destination] + words, env: noSSH)
+            #expect(outcome.status == 0, "\(words): \(outcome.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: mark))
+    }
+
+    @Test func completionAsksTheServerForIdsAndEmails() throws {
+        let emails = try remote(["__complete", "--", "notes", "add", "--member", ""], env: ["MINDBEAT_REMOTE": destination])
+        #expect(emails.stdout.contains("bo@example.com"), "\(emails.stdout) \(emails.stderr)")
+        let onTheLine = try remote(["__complete", "--", "--remote", destination, "notes", "add", "--member", "b"])
+        #expect(onTheLine.stdout.contains("bo@example.com"))
+        // A command name needs no server: an unreachable one answers at once.
+        let words = try remote(["__complete", "--", "sess"], env: ["MINDBEAT_REMOTE": "\(server.user)@127.0.0.1:1"])
+        #expect(words.stdout.contains("sessions"))
+    }
+
+    @Test func oneConnectionIsReusedByDefault() throws {
+        // A person of their own, whose ~/.ssh ssh reads (ssh takes the home
+        // directory from the password database, not from $HOME).
+        let person = "mbc" + String(server.user.suffix(8))
+        try SSHServer.must(execute("/usr/sbin/useradd", ["-m", "-d", "/home/" + person, "-s", "/bin/sh", person]), "useradd")
+        defer { _ = try? execute("/usr/sbin/userdel", ["-r", "-f", person]) }
+        let home = "/home/" + person
+        try SSHServer.must(execute("/usr/bin/install", ["-d", "-o", person, "-m", "0700", home + "/.ssh"]), ".ssh")
+        try SSHServer.must(execute("/usr/bin/install", ["-o", person, "-m", "0600", ann.path, home + "/.ssh/id_ed25519"]), "key")
+        try SSHServer.must(execute("/usr/bin/install", ["-o", person, "-m", "0644", server.knownHosts, home + "/.ssh/known_hosts"]), "known_hosts")
+        func run(_ words: [String]) throws -> Outcome {
+            try execute("/usr/sbin/runuser", ["-u", person, "--", "/usr/bin/env", "-i", "HOME=\(home)", "PATH=/usr/bin:/bin", "TZ=UTC",
+                                              "MINDBEAT_REMOTE=\(destination)", server.mindbeat] + words)
+        }
+        let first = try run(["whoami"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.hasPrefix("Ann Coach <ann@example.com>"))
+        // The master's socket, in a 0700 directory of mindbeat's own.
+        let sockets = home + "/.local/state/mindbeat/ssh"
+        #expect((try FileManager.default.attributesOfItem(atPath: sockets)[.posixPermissions] as? Int) == 0o700)
+        let socket = try #require(try FileManager.default.contentsOfDirectory(atPath: sockets).first)
+        let check = try execute("/usr/sbin/runuser", ["-u", person, "--", "/usr/bin/ssh", "-F", "/dev/null", "-S", sockets + "/" + socket,
+                                                      "-O", "check", "x"])
+        #expect(check.stderr.contains("Master running"), "\(check.stderr)")
+        // The next command goes over it: sshd logs no new authentication.
+        let accepted = server.log.components(separatedBy: "Accepted publickey").count
+        #expect(try run(["whoami", "--json"]).object["email"] as? String == "ann@example.com")
+        #expect(server.log.components(separatedBy: "Accepted publickey").count == accepted)
+        _ = try execute("/usr/sbin/runuser", ["-u", person, "--", "/usr/bin/ssh", "-F", "/dev/null", "-S", sockets + "/" + socket, "-O", "exit", "x"])
+    }
+
+    @Test func ctrlCEndsTheClientWith130() throws {
+        // A host that never answers, so that ssh is still connecting.
+        let script = """
+            set -m
+            "$0" --remote 10.255.255.1 whoami &
+            pid=$!
+            sleep 1
+            kill -INT -$pid
+            wait $pid
+            echo "status $?"
+            """
+        let outcome = try execute("/bin/bash", ["-c", script, binary],
+                                  environment: ["HOME": client.path, "PATH": "/usr/bin:/bin", "XDG_STATE_HOME": client.path + "/state",
+                                                "MINDBEAT_SSH": "ssh -F /dev/null -o BatchMode=yes -o ConnectTimeout=20"])
+        #expect(outcome.stdout.contains("status 130"), "\(outcome.stdout) \(outcome.stderr)")
+    }
+}
