@@ -126,6 +126,19 @@ struct TeamModeTests {
         #expect(mixed.status == 0, "\(Team.show(mixed))")
         #expect(mixed.stdout.contains("ann@example.com") && !mixed.stdout.contains("cy@example.com"), "\(Team.show(mixed))")
 
+        // People add their own keys over ssh: Cy rotates his, and the old
+        // one is refused from then on.
+        let cyOld = team.key("cy")
+        let cyNew = try server.key("cy-new")
+        let added = try server.ssh(key: cyOld, ["keys", "add", "-"], stdin: Data((cyNew.line + "\n").utf8))
+        #expect(added.status == 0 && added.stdout == cyNew.fingerprint + "\n", "\(Team.show(added))")
+        let rotated = try server.ssh(key: cyNew, ["keys", "remove", cyOld.fingerprint])
+        #expect(rotated.status == 0, "\(Team.show(rotated))")
+        let withNew = try server.ssh(key: cyNew, ["whoami"])
+        #expect(withNew.status == 0 && withNew.stdout.contains("cy@example.com"), "\(Team.show(withNew))")
+        let withOld = try server.ssh(key: cyOld, ["whoami"])
+        #expect(withOld.status == 255 && withOld.stderr.contains("Permission denied (publickey)"), "\(Team.show(withOld))")
+
         // Nothing listening: ssh's own failure.
         let closed = try server.ssh(key: team.key("ann"), ["whoami"], port: SSHServer.freePort())
         #expect(closed.status == 255)
@@ -228,6 +241,9 @@ struct TeamModeTests {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(Int(held) != nil && Int(missed) != nil && held != missed)
         #expect(ids(try step("bo", "sessions", "list", "--json")) == [held, missed])
+        // The client's zone (--tz, a name from the zone database) shows the server's times in it.
+        let berlin = try step("bo", "--tz", "Europe/Berlin", "sessions", "list")
+        #expect(berlin.status == 0 && berlin.stdout.contains("10:00") && berlin.stdout.contains("12:00"), "\(Team.show(berlin))")
 
         // 08:50: both attend, chat (one line from standard input), and Ann notes what she sees.
         try server.setClock("2026-12-01T08:50:00Z")
@@ -300,6 +316,7 @@ struct TeamModeTests {
             ("$(touch \(canary))", 64), ("`touch \(canary)`", 64), ("*", 64), ("~", 64), ("whoami 'unclosed", 64),
             ("whoami\ntouch \(canary)", 64), ("whoami" + String(repeating: " ", count: 65_531), 64),
             ("--db /etc/passwd whoami", 77), ("--remote x whoami", 77), ("--tz ../../etc/passwd whoami", 64),
+            ("--tz /etc/passwd whoami", 64), ("--tz Mars/Olympus_Mons whoami", 64),
             ("init --name X --email x@e.com", 77), ("serve ssh 1", 77), ("outbox send", 77), ("login ann@example.com", 77),
             ("passwd", 77), ("completions bash", 77), ("logout", 77), ("users reset ann@example.com", 77),
         ]
