@@ -342,7 +342,13 @@ final class SSHServer: @unchecked Sendable {
         if !words.isEmpty { arguments += ["--"] + words }
         var env = ["HOME": directory, "PATH": "/usr/bin:/bin"]
         for (name, value) in extra { env[name] = value }
-        return try execute("/usr/bin/ssh", arguments, stdin: stdin, environment: env, timeout: timeout)
+        // ssh closes every descriptor above 2 as it starts, the one
+        // Foundation's Process watches among them; Foundation then waits for
+        // it in a blocking waitpid that holds up noticing any other child's
+        // exit, in every suite, until ssh is done. timeout(1) keeps that
+        // descriptor open, and kills a hung ssh.
+        return try execute("/usr/bin/timeout", ["-s", "KILL", String(Int(timeout)), "/usr/bin/ssh"] + arguments,
+                           stdin: stdin, environment: env, timeout: timeout + 5)
     }
 
     func ssh(key: ClientKey, _ words: String..., stdin: String? = nil) throws -> Outcome {

@@ -329,6 +329,14 @@ struct TeamModeTests {
             #expect(outcome.stderr.hasPrefix("mindbeat: ") && !outcome.stderr.contains("\nERROR"), "\(shown): \(Team.show(outcome))")
             #expect(!FileManager.default.fileExists(atPath: canary), "\(shown) ran a command")
         }
+        // Bytes that are not UTF-8 (ssh passes them as they are): refused, not repaired into other words.
+        let sshCommand = (["/usr/bin/ssh"] + server.clientOptions + ["-i", ann.path, "-p", String(server.port), "\(server.user)@127.0.0.1", "--"])
+            .map(shellQuoted).joined(separator: " ")
+        let invalid = try shell(sshCommand + " $'whoami \\xff'; a=$?; " + sshCommand + " $'\\xc0\\xafwhoami'; echo $a $?",
+                                environment: ["HOME": server.directory])
+        #expect(invalid.stdout == "64 64\n" && invalid.stderr.hasPrefix("mindbeat: "), "\(Team.show(invalid))")
+        #expect(invalid.stderr.components(separatedBy: "UTF-8").count == 3, "\(Team.show(invalid))")
+
         // The limit is 65,536 bytes: one byte less than the refused line runs.
         let longest = try server.ssh(key: ann, ["whoami" + String(repeating: " ", count: 65_530)])
         #expect(longest.status == 0 && longest.stdout.contains("ann@example.com"), "\(Team.show(longest))")
