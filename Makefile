@@ -84,7 +84,11 @@ demo: release
 # bench/RESULTS.md; exits 2 when a command costs more than 5% more
 # instructions than the RESULTS.md it replaces. A benchmark, not a test: it is
 # not part of make test. strace and gdb are optional (system calls, and the
-# check that the floor runs mindbeat's statements).
+# check that the floor runs mindbeat's statements). Team mode: serve
+# authorized-keys against sqlite3's lookup always; as root with sshd, a
+# remote sessions list against `ssh HOST true` on a throwaway sshd on
+# 127.0.0.1, with throwaway accounts and a copy of the binary under
+# /usr/local/libexec, all removed on exit (not root: skipped, and said so).
 bench: release $(FLOOR)
 	@command -v hyperfine >/dev/null && command -v sqlite3 >/dev/null && command -v valgrind >/dev/null || \
 	  { [ "$$(id -u)" = 0 ] && apt-get install -y -qq hyperfine sqlite3 valgrind >/dev/null; } || \

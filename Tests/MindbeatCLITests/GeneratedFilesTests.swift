@@ -55,11 +55,50 @@ struct GeneratedFilesTests {
         for status in ExitStatus.allCases {
             #expect(page.contains(".B \(status.rawValue)\n" + ManPages.escape(status.meaning)))
         }
-        for variable in ["MINDBEAT_DB", "MINDBEAT_NOW", "MINDBEAT_TOKEN", "TZ", "NO_COLOR", "XDG_STATE_HOME"] {
+        for variable in ["MINDBEAT_DB", "MINDBEAT_NOW", "MINDBEAT_TOKEN", "TZ", "NO_COLOR", "XDG_STATE_HOME", "MINDBEAT_REMOTE", "MINDBEAT_SSH"] {
             #expect(page.contains(ManPages.escape(variable)))
         }
         for command in Commands.table where !command.hidden {
             #expect(page.contains(".BR \(command.manName) (1)"))
+        }
+    }
+
+    /// `man mindbeat-keys` finds a page for every group of commands that has
+    /// no command of its own (`keys add`, `keys list`, but no `keys`).
+    @Test func everyGroupWithoutACommandOfItsOwnHasAPage() throws {
+        let pages = ManPages(table: Commands.table)
+        #expect(pages.groups == ["sessions", "notes", "users", "keys", "serve"])
+        let files = Commands.generatedFiles().map(\.0)
+        for word in pages.groups {
+            #expect(files.contains("man/mindbeat-\(word).1"))
+            let prose = try #require(Manual.group(word), "no prose for mindbeat-\(word)(1) in Manual.group")
+            let page = pages.groupPage(word)
+            #expect(page.contains("\(ManPages.escape("mindbeat-" + word)) \\- \(ManPages.escape(prose.summary))"))
+            for command in Commands.table where !command.hidden && command.path.first == word {
+                #expect(page.contains(".B \(ManPages.escape(command.usage))"), "mindbeat-\(word)(1) does not list \(command.name)")
+                #expect(page.contains(".BR \(command.manName) (1)"))
+                #expect(pages.page(for: command).contains(".BR mindbeat-\(word) (1)"), "\(command.manName)(1) does not point to mindbeat-\(word)(1)")
+            }
+            #expect(pages.overview().contains(".BR mindbeat-\(word) (1)"))
+        }
+        // outbox, feedback and help are commands of their own, with a page
+        // of their own already.
+        for word in ["outbox", "feedback", "help"] {
+            #expect(!pages.groups.contains(word))
+        }
+    }
+
+    /// mindbeat-serve(1) and the README give the same server set-up: each
+    /// command and sshd_config line of `TeamServer` is in both, as it is.
+    @Test func theReadmeAndTheServePageGiveTheSameServerSetUp() throws {
+        let readme = try #require(readText(packageRoot + "/README.md"))
+        let page = ManPages(table: Commands.table).groupPage("serve")
+        for line in TeamServer.lines {
+            #expect(readme.contains(line), "README.md does not show: \(line)")
+            #expect(page.contains("\n" + ManPages.escape(line) + "\n"), "mindbeat-serve(1) does not show: \(line)")
+        }
+        for word in ["SSH_ORIGINAL_COMMAND", "MINDBEAT_SSH", "ControlPersist", "SetEnv", "init \\-\\-sandbox"] {
+            #expect(page.contains(word), "mindbeat-serve(1) does not mention \(word)")
         }
     }
 

@@ -17,6 +17,8 @@ enum Manual {
         ("COLUMNS", "The width help is wrapped to on a terminal; in a pipe it is always 80."),
         ("MINDBEAT_SENDMAIL", "The mail command of outbox send, split on spaces and run without a shell. Default: /usr/sbin/sendmail -t -i."),
         ("MINDBEAT_MAIL_FROM", "The From address of notices. Default: mindbeat@localhost. Invalid: exit 64."),
+        ("MINDBEAT_REMOTE", "[USER@]HOST[:PORT]: run every command on that team server over SSH (see mindbeat-serve(1)); --remote overrides it."),
+        ("MINDBEAT_SSH", "The ssh command of team mode, split on spaces and run without a shell. Default: ssh, sharing one connection a server."),
         ("VISUAL, EDITOR", "The editor notes add opens when no TEXT is given on a terminal."),
     ]
 
@@ -68,6 +70,83 @@ struct ManPages {
     /// Every page, by file name.
     func pages() -> [(file: String, text: String)] {
         [("mindbeat.1", overview())] + table.filter { !$0.hidden }.map { ($0.manName + ".1", page(for: $0)) }
+            + groups.map { ("mindbeat-\($0).1", groupPage($0)) }
+    }
+
+    /// The first words of commands that have no command of their own
+    /// (`keys add`, `keys list` but no `keys`): each gets a page listing its
+    /// commands, so that `man mindbeat-keys` finds them.
+    var groups: [String] {
+        var found: [String] = []
+        for command in table where !command.hidden && command.path.count > 1 {
+            let word = command.path[0]
+            if !found.contains(word) && !table.contains(where: { $0.path == [word] }) { found.append(word) }
+        }
+        return found
+    }
+
+    /// The page of the group a command belongs to, if it has one.
+    private func groupPageName(of command: Command) -> String? {
+        guard command.path.count > 1, groups.contains(command.path[0]) else { return nil }
+        return "mindbeat-" + command.path[0]
+    }
+
+    private static func render(_ blocks: [ManualBlock]) -> [String] {
+        var lines: [String] = []
+        for block in blocks {
+            switch block {
+            case .paragraph(let text):
+                lines += [".PP", escape(text)]
+            case .example(let example):
+                lines += [".PP", ".RS 4", ".EX"] + example.map(escape) + [".EE", ".RE"]
+            case .subsection(let title):
+                lines.append(".SS \(escape(title))")
+            case .item(let term, let text):
+                lines += [".TP", bold(term), escape(text)]
+            }
+        }
+        return lines
+    }
+
+    /// Without a paragraph break right after a heading, which is one too many.
+    private static func tidy(_ lines: [String]) -> [String] {
+        var kept: [String] = []
+        for line in lines {
+            if line == ".PP", let last = kept.last, last.hasPrefix(".SH") || last.hasPrefix(".SS") { continue }
+            kept.append(line)
+        }
+        return kept
+    }
+
+    /// A group's page: its prose (Manual.group), then its commands.
+    func groupPage(_ word: String) -> String {
+        let prose = Manual.group(word)
+        let commands = table.filter { !$0.hidden && $0.path.count > 1 && $0.path[0] == word }
+        var lines = header("mindbeat-" + word, prose?.summary ?? "the \(word) commands")
+        lines += [".SH SYNOPSIS"]
+        for (index, command) in commands.enumerated() {
+            if index > 0 { lines.append(".br") }
+            lines += [".B mindbeat \(ManPages.escape(command.path.joined(separator: " ")))"] + command.usageParts.dropFirst().map(ManPages.escape)
+        }
+        lines += [".SH DESCRIPTION"] + ManPages.render(prose?.description ?? [])
+        lines.append(".SH COMMANDS")
+        for command in commands {
+            lines += [".TP", ".B \(ManPages.escape(command.usage))",
+                      ManPages.escape(command.summary) + "; see \\fB\(ManPages.escape(command.manName))\\fR(1)."]
+        }
+        if let files = prose?.files, !files.isEmpty {
+            lines.append(".SH FILES")
+            for file in files {
+                lines += [".TP", ".I \(ManPages.escape(file.path))", ManPages.escape(file.meaning)]
+            }
+        }
+        lines += [".SH SEE ALSO"]
+        let pages = ["mindbeat(1)"] + commands.map { $0.manName + "(1)" } + (prose?.seeAlso ?? [])
+        lines.append(pages.map { page in
+            let open = page.firstIndex(of: "(") ?? page.endIndex
+            return ".BR \(page[..<open]) \(page[open...])"
+        }.joined(separator: " ,\n"))
+        return ManPages.tidy(lines).joined(separator: "\n") + "\n"
     }
 
     private func header(_ name: String, _ summary: String) -> [String] {
@@ -125,7 +204,7 @@ struct ManPages {
             }
         }
         lines += exitStatus()
-        lines += [".SH SEE ALSO", ".BR mindbeat (1)"]
+        lines += [".SH SEE ALSO", ".BR mindbeat (1)" + (groupPageName(of: command).map { " ,\n.BR \($0) (1)" } ?? "")]
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -189,7 +268,8 @@ struct ManPages {
             lines += [ManPages.escape(meaning), ".PP", ".RS 4", ".EX", ManPages.escape(command), ".EE", ".RE"]
         }
         lines += [".SH SEE ALSO"]
-        lines.append(table.filter { !$0.hidden }.map { ".BR \($0.manName) (1)" }.joined(separator: " ,\n"))
+        let names = table.filter { !$0.hidden }.map(\.manName) + groups.map { "mindbeat-" + $0 }
+        lines.append(names.map { ".BR \($0) (1)" }.joined(separator: " ,\n"))
         return lines.joined(separator: "\n") + "\n"
     }
 }
