@@ -4,6 +4,9 @@ import Testing
 /// Runs a program without a shell: its status, output and errors, with
 /// `stdin` written from another thread (so a large input cannot block on a
 /// full output pipe) and the process killed after `timeout` seconds.
+///
+/// A child of the test runner inherits its blocked signals (SIGTERM among
+/// them), so a script that stops its own children uses `kill -KILL`.
 func execute(_ path: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil,
              timeout: TimeInterval = 30) throws -> Outcome {
     let process = Process()
@@ -24,7 +27,9 @@ func execute(_ path: String, _ arguments: [String], stdin: Data? = nil, environm
         try? input.close()
     }
     DispatchQueue.global().async(group: group) { collected.errors = errors.readDataToEndOfFile() }
-    let timer = DispatchWorkItem { [process] in if process.isRunning { process.terminate() } }
+    // SIGKILL: children of the test runner inherit its blocked signals, SIGTERM among them.
+    let pid = process.processIdentifier
+    let timer = DispatchWorkItem { [process] in if process.isRunning { kill(pid, SIGKILL) } }
     DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
     let out = outPipe.fileHandleForReading.readDataToEndOfFile()
     group.wait()
@@ -325,7 +330,7 @@ final class SSHServer: @unchecked Sendable {
     /// no prompts, only the keys given, this server's host key only.
     var clientOptions: [String] {
         ["-F", "/dev/null", "-T", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=yes",
-         "-o", "UserKnownHostsFile=\(knownHosts)", "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR"]
+         "-o", "UserKnownHostsFile=\(knownHosts)", "-o", "ConnectTimeout=10"]
     }
 
     /// `ssh … USER@127.0.0.1 -- WORDS` with `key`: what a person on another
@@ -337,7 +342,13 @@ final class SSHServer: @unchecked Sendable {
         if !words.isEmpty { arguments += ["--"] + words }
         var env = ["HOME": directory, "PATH": "/usr/bin:/bin"]
         for (name, value) in extra { env[name] = value }
-        return try execute("/usr/bin/ssh", arguments, stdin: stdin, environment: env, timeout: timeout)
+        // ssh closes every descriptor above 2 as it starts, the one
+        // Foundation's Process watches among them; Foundation then waits for
+        // it in a blocking waitpid that holds up noticing any other child's
+        // exit, in every suite, until ssh is done. timeout(1) keeps that
+        // descriptor open, and kills a hung ssh.
+        return try execute("/usr/bin/timeout", ["-s", "KILL", String(Int(timeout)), "/usr/bin/ssh"] + arguments,
+                           stdin: stdin, environment: env, timeout: timeout + 5)
     }
 
     func ssh(key: ClientKey, _ words: String..., stdin: String? = nil) throws -> Outcome {
