@@ -81,6 +81,9 @@ struct RemoteClient {
         let target: String
         if let given = globals.remote {
             (source, target) = ("--remote", given)
+        } else if globals.db != nil {
+            // A database named on the line wins over the environment's remote.
+            return nil
         } else if let set = context.environment["MINDBEAT_REMOTE"], !set.isEmpty {
             (source, target) = ("MINDBEAT_REMOTE", set)
         } else {
@@ -101,8 +104,9 @@ struct RemoteClient {
     }
 
     /// The commands that never need the server: help, the completion script,
-    /// and the completion helper (which asks the server itself when it must).
-    static let runsHere: Set<String> = ["help", "completions", "__complete"]
+    /// the completion helper (which asks the server itself when it must),
+    /// and what sshd runs on the server itself.
+    static let runsHere: Set<String> = ["help", "completions", "__complete", "serve"]
 
     /// Whether the command reads standard input: a `-` argument, or a
     /// password read from it.

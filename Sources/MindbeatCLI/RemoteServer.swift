@@ -64,7 +64,17 @@ enum RemoteServer {
         // The command's environment: the server's zone and nothing else — no
         // token, no database, no mail command, no editor.
         var environment: [String: String] = [:]
-        if let zone = context.environment["TZ"] { environment["TZ"] = zone }
+        // sshd may pass a client's variables on (AcceptEnv), and the C
+        // library reads TZ and TZDIR from the process's environment: only a
+        // TZ that names a zone of the system's database stays, so that no
+        // client names a file; TZDIR never does.
+        unsetenv("TZDIR")
+        if let zone = context.environment["TZ"], SystemZone.exists(zone, environment: [:]) {
+            environment["TZ"] = zone
+        } else {
+            unsetenv("TZ")
+        }
+        tzset()
 
         let words: [String]
         do {

@@ -115,26 +115,33 @@ struct KeyCommandTests {
         try box.expectOK(box.run(as: "bo", "keys", "remove", fingerprint))
         let removed = try box.run(["serve", "authorized-keys", "mindbeat", parts[0], parts[1]], env: env)
         #expect(removed.status == 0 && removed.stdout.isEmpty)
-        // A database path with a line break would end the line and start a
-        // forged one: nothing is printed. (`"` and `\` are escaped.)
         try box.expectOK(box.run(as: "bo", "keys", "add", line))
         // sshd runs the command through the service account's shell: a path
-        // with `$(…)`, quotes or spaces must stay one word and run nothing.
-        let odd = box.root.appendingPathComponent("we\"ird\\ $(touch pwned) 'dir").path
+        // with `$(…)`, backticks, `;` or spaces must stay one word and run nothing.
+        let odd = box.root.appendingPathComponent("we ird $(touch pwned) `touch pwned`; dir").path
         try FileManager.default.createDirectory(atPath: odd, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let oddDB = odd + "/m.db"
         try FileManager.default.copyItem(atPath: box.databasePath, toPath: oddDB)
-        let escaped = try box.run(["serve", "authorized-keys", "mindbeat", parts[0], parts[1]], env: ["MINDBEAT_DB": oddDB])
-        let option = escaped.stdout.components(separatedBy: "\",restrict ").first ?? ""
-        #expect(option.hasPrefix("command=\""), "\(escaped.stdout)")
-        // As sshd reads the option: \" and \\ unescaped.
-        let command = String(option.dropFirst(9)).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
+        let quoted = try box.run(["serve", "authorized-keys", "mindbeat", parts[0], parts[1]], env: ["MINDBEAT_DB": oddDB])
+        let option = quoted.stdout.components(separatedBy: "\",restrict ").first ?? ""
+        #expect(option.hasPrefix("command=\""), "\(quoted.stdout)")
+        // As sshd reads the option: only \" is unescaped (OpenSSH's opt_dequote).
+        let command = String(option.dropFirst(9)).replacingOccurrences(of: "\\\"", with: "\"")
         // The shell reads the command's words (set --) and prints them, one a line.
         let words = try shell("cd '\(box.root.path)' && sh -c \"set -- $C\"'; printf \"%s\\n\" \"$@\"'", environment: ["C": command])
         let printed = words.lines.filter { !$0.isEmpty }
         #expect(printed.dropLast() == [resolved, "--db", oddDB, "serve", "ssh"], "\(words.stdout) \(words.stderr)")
         #expect(Int(printed.last ?? "") != nil)
         #expect(!FileManager.default.fileExists(atPath: box.root.appendingPathComponent("pwned").path), "the path ran a command")
+        // A path no escaping of sshd's carries intact: nothing printed, the reason logged.
+        for name in ["it's", "back\\slash", "dou\"ble"] {
+            let directory = box.root.appendingPathComponent(name).path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.copyItem(atPath: box.databasePath, toPath: directory + "/m.db")
+            let refused = try box.run(["serve", "authorized-keys", "mindbeat", parts[0], parts[1]], env: ["MINDBEAT_DB": directory + "/m.db"])
+            #expect(refused.status == 0 && refused.stdout.isEmpty, "\(name): \(refused.stdout)")
+            #expect(refused.stderr.contains("cannot carry"), "\(name): \(refused.stderr)")
+        }
         let broken = box.root.appendingPathComponent("x\nssh-ed25519 AAAA").path
         try FileManager.default.createDirectory(atPath: broken, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try FileManager.default.copyItem(atPath: box.databasePath, toPath: broken + "/m.db")

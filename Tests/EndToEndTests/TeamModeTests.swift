@@ -170,7 +170,7 @@ struct TeamModeTests {
     /// anything the client sends: the server's clock is the clock.
     @Test(.enabled(if: needsRoot, "needs root: starts sshd and creates a service user"))
     func aRealDatabaseRunsOnTheServersClockWhateverTheEnvironment() throws {
-        let team = try Team(sandbox: false, extraConfig: ["SetEnv MINDBEAT_NOW=2030-01-01T00:00:00Z", "AcceptEnv MINDBEAT_* LD_PRELOAD"])
+        let team = try Team(sandbox: false, extraConfig: ["SetEnv MINDBEAT_NOW=2030-01-01T00:00:00Z", "AcceptEnv MINDBEAT_* LD_PRELOAD TZ TZDIR"])
         defer { team.server.stop() }
         let greeting = try team.ssh("ann", [])
         #expect(greeting.status == 0 && greeting.lines.first == "Hi Ann Coach! You are connected to mindbeat as ann@example.com.", "\(Team.show(greeting))")
@@ -196,6 +196,12 @@ struct TeamModeTests {
         // A remote of the client's choosing: still this server, this database.
         let remote = try team.ssh("bo", ["whoami"], extraOptions: ["-o", "SetEnv=MINDBEAT_REMOTE=127.0.0.1:1"])
         #expect(remote.status == plain.status && remote.stdout == plain.stdout && remote.stderr == plain.stderr, "\(Team.show(remote))")
+        // A zone that names a file, or another zone directory: the server's zone.
+        let listed = try team.ssh("bo", ["sessions", "list"])
+        for zone in ["TZ=/etc/shadow", "TZ=../../../etc/shadow", "TZDIR=/etc TZ=shadow"] {
+            let zoned = try team.ssh("bo", ["sessions", "list"], extraOptions: ["-o", "SetEnv=" + zone])
+            #expect(zoned.status == 0 && zoned.stdout == listed.stdout, "\(zone): \(Team.show(zoned))")
+        }
 
         // LD_PRELOAD reaches the service account's shell (the loader warns
         // about a library it cannot find); the command still runs as usual.

@@ -20,7 +20,7 @@ extension Commands {
             let remote = context.remoteKey == nil
                 ? typed.remote ?? context.environment["MINDBEAT_REMOTE"].flatMap { $0.isEmpty ? nil : $0 } : nil
             if let remote, let destination = try? RemoteDestination.parse(remote, from: "--remote") {
-                let probe = WantsTheDatabase()
+                let probe = IdsOrEmailsWanted()
                 let reply = completer.complete(words) { _ in probe }
                 if !probe.asked { return reply.lines.forEach(context.out.line) }
                 guard context.out.flush() else { return }
@@ -73,7 +73,7 @@ struct LiveCompletionSource: CompletionSource {
 }
 
 /// A source that only notes that ids or emails were wanted.
-final class WantsTheDatabase: CompletionSource {
+final class IdsOrEmailsWanted: CompletionSource {
     private(set) var asked = false
     func sessionIDs() -> [String] {
         asked = true

@@ -14,7 +14,8 @@ extension Commands {
             serve authorized-keys %u %t %k. For a key registered with mindbeat keys add, prints one \
             authorized_keys line that forces this mindbeat, on this database, to serve that key's \
             account and nothing else (restrict: no terminal, no forwarding); for any other key prints \
-            nothing. Exits 0 either way; a problem (a database that cannot be opened) is logged on \
+            nothing; nor for a path of mindbeat or of the database holding a control character, ", \\ \
+            or ', which sshd could not pass to the forced command intact. Exits 0 either way; a problem (a database that cannot be opened) is logged on \
             standard error, which sshd writes to its log. Needs no login. USER is sshd's %u and is \
             not consulted: give the command in a Match User block for the service account.
             """,
@@ -36,7 +37,7 @@ extension Commands {
                     return context.warn("serve authorized-keys: cannot tell where this mindbeat is (/proc/self/exe)")
                 }
                 guard let line = AuthorizedKeyLine(binary: binary, database: location, keyID: id, key: key).text else {
-                    return context.warn("serve authorized-keys: the path of mindbeat or of the database has a control character; no key line is printed")
+                    return context.warn("serve authorized-keys: the path of mindbeat or of the database holds a control character, \", \\ or ', which sshd's forced command cannot carry; no key line is printed (move it)")
                 }
                 context.out.line(line)
             } catch {
@@ -84,24 +85,27 @@ struct AuthorizedKeyLine {
     let keyID: Int64
     let key: PublicKey
 
-    /// The line, or nil when a path holds a control character: a line break
-    /// there would end the line and start another, which sshd would read as
-    /// a key of its own.
+    /// The line, or nil when a path cannot be carried safely: a control
+    /// character (a line break would end the line and start another, which
+    /// sshd would read as a key of its own), or `"`, `\` or `'`.
     ///
-    /// sshd hands the command to the service account's shell (`$SHELL -c`),
-    /// so each path is first quoted for the shell — left bare when it holds
-    /// only safe characters, as every ordinary path does — and then `"` and
-    /// `\` are escaped for authorized_keys (SPEC §11). A path with `$(…)`,
-    /// a space or a quote is one word, never a command.
+    /// sshd reads the option's text with only `\"` unescaped — a `\\`
+    /// reaches the shell as two backslashes (OpenSSH's opt_dequote) — and
+    /// then hands the command to the service account's shell (`$SHELL -c`).
+    /// So each path is quoted for the shell with single quotes, or left bare
+    /// when it holds only safe characters, as every ordinary path does; a
+    /// path with `$(…)`, a space or `;` is one word and runs nothing. A path
+    /// that would need `"`, `\` or a `'` (written `'\''`) is refused rather
+    /// than escaped: no escaping of sshd's gives the shell back the same path.
     var text: String? {
-        guard ![binary, database].contains(where: { $0.unicodeScalars.contains(where: Values.isControl) }) else { return nil }
+        guard ![binary, database].contains(where: AuthorizedKeyLine.cannotCarry) else { return nil }
         let command = CommandWords.quote([binary, "--db", database, "serve", "ssh", String(keyID)])
-        return "command=\"\(Self.escaped(command))\",restrict \(key.type.rawValue) \(key.base64)"
+        return "command=\"\(command)\",restrict \(key.type.rawValue) \(key.base64)"
     }
 
-    /// `"` and `\` escaped with `\`, as sshd reads a quoted option.
-    static func escaped(_ text: String) -> String {
-        text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
+    /// Whether a path holds what the forced command cannot carry.
+    static func cannotCarry(_ path: String) -> Bool {
+        path.unicodeScalars.contains { Values.isControl($0) || $0 == "\"" || $0 == "\\" || $0 == "'" }
     }
 
     /// This process's executable, by absolute path.
