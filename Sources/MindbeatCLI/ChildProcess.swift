@@ -59,6 +59,8 @@ struct ChildProcess {
     /// standard output (and its standard input, unless `input` is given):
     /// ssh, whose messages mindbeat passes on.
     var relayError: ((ArraySlice<UInt8>) -> Void)?
+    /// Told the child's process id as soon as it runs (to pass signals on).
+    var started: ((pid_t) -> Void)?
 
     /// What a child of mindbeat's may see of `parent`: everything but the
     /// `MINDBEAT_*` variables. None of mindbeat's children (the editor, the
@@ -137,6 +139,7 @@ struct ChildProcess {
         guard rc == 0 else {
             throw SpawnFailure(message: "cannot run \(program): \(String(cString: strerror(rc)))")
         }
+        started?(pid)
         let deadline = timeout.map { monotonicSeconds() + Double($0) }
         var errorOutput: [UInt8] = []
         if captures {

@@ -291,6 +291,9 @@ enum Phrases {
 
     static let mustChangePassword = "You are using a one-time password: choose your own with mindbeat passwd "
         + "(until then, other commands are refused)."
+    /// The same, to someone signed in with an SSH key, which a reset does not touch.
+    static let mustChangePasswordOverSSH = "Your password was reset to a one-time password: choose your own with "
+        + "mindbeat passwd where you log in with a password (your SSH keys work as before)."
 
     // MARK: Files others may touch
 

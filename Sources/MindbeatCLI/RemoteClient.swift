@@ -112,11 +112,18 @@ struct RemoteClient {
     /// password read from it.
     var readsStandardInput: Bool {
         arguments.values.values.contains(.string("-")) || arguments.has(.passwordStdin)
+            // `keys add` without a key reads its line from a pipe.
+            || (command.path == ["keys", "add"] && arguments[.publicKey] == nil && !context.stdinIsTerminal)
     }
 
     /// Runs `words` (the command line as typed) on the server.
     func run(_ words: [String]) throws -> Int32 {
         var sent = words.indices.filter { !globals.positions.contains($0) }.map { words[$0] }
+        // A line break or a NUL cannot travel in the command line (the server
+        // refuses the whole line); the word is never named, as it may be a note.
+        if !sent.allSatisfy(CommandWords.canSend) {
+            throw UsageError("an argument holds a line break, which cannot travel over SSH; pass such text with - on standard input")
+        }
         var input: [UInt8]?
         if command.path == ["notes", "add"], arguments[.text] == nil, context.stdinIsTerminal {
             // The local editor; the body goes to the server on standard input.
@@ -134,6 +141,10 @@ struct RemoteClient {
             sent.append("--password-stdin")
         }
         let zone = globals.tz ?? SystemZone.name(context.environment)
+        if zone == nil, let local = context.environment["TZ"], !local.isEmpty {
+            context.warn("warning: TZ \(Parser.shown(local)) is not a zone name the server knows (such as Europe/Berlin); "
+                + "times are in the server's zone: give --tz ZONE")
+        }
         let line = CommandWords.quote(["mindbeat"] + (zone.map { ["--tz", $0] } ?? []) + sent)
         guard line.utf8.count <= CommandWords.limitBytes else {
             throw UsageError("the command line is longer than 65,536 bytes once quoted for SSH; pass long text with - on standard input instead")
@@ -209,6 +220,7 @@ struct RemoteClient {
         child.input = input
         let relay = ErrorRelay(fd: context.stderrFD)
         child.relayError = { bytes in relay.pass(bytes) }
+        child.started = { pid in Interrupt.child = pid }
         Interrupt.watch()
         defer { Interrupt.stopWatching() }
         let result: ChildProcess.Result
@@ -218,7 +230,7 @@ struct RemoteClient {
             throw CommandFailure.unavailable("\(failure.message); team mode needs an ssh client (apt-get install openssh-client)")
         }
         relay.finish()
-        if Interrupt.happened { Interrupt.endByInterrupt() }
+        if let signal = Interrupt.received { Interrupt.end(by: signal) }
         switch result.ending {
         case .exited(255):
             let said = String(decoding: result.errorOutput, as: UTF8.self)
@@ -260,9 +272,17 @@ final class ErrorRelay {
 
     private func flushLine() {
         let prefix = Array("mindbeat: ".utf8)
-        var out = line.starts(with: prefix) ? line : prefix + line
         // ssh ends its lines with CR LF when it has no terminal of its own.
-        if out.count >= 2 && out[out.count - 2] == 13 { out.remove(at: out.count - 2) }
+        if line.count >= 2 && line[line.count - 2] == 13 { line.remove(at: line.count - 2) }
+        let text = String(decoding: line.dropLast(), as: UTF8.self)
+        // What reaches the terminal passes the display filter: an escape
+        // sequence from a server or a proxy never drives the reader's terminal.
+        var shown = ""
+        for scalar in text.unicodeScalars {
+            shown.unicodeScalars.append(Values.isUnprintable(scalar) && scalar != "\t" ? "?" : scalar)
+        }
+        let body = Array(shown.utf8) + [10]
+        let out = body.starts(with: prefix) ? body : prefix + body
         var offset = 0
         while offset < out.count {
             let written = out[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -274,30 +294,47 @@ final class ErrorRelay {
     }
 }
 
-/// Ctrl-C while ssh runs: ssh gets it too and ends; mindbeat then ends by
-/// the same signal, so the shell sees 130.
+/// A signal while ssh runs. Ctrl-C reaches ssh from the terminal as well;
+/// SIGTERM, SIGHUP and SIGQUIT sent to mindbeat alone are passed on to ssh,
+/// so that it never lingers as an orphan. Once ssh has ended, mindbeat ends
+/// by the same signal (the shell sees 128 + n: 130 for Ctrl-C).
 enum Interrupt {
-    nonisolated(unsafe) static var flag: sig_atomic_t = 0
-    nonisolated(unsafe) static var previous: sighandler_t?
+    nonisolated(unsafe) static var signalNumber: sig_atomic_t = 0
+    nonisolated(unsafe) static var child: pid_t = 0
+    nonisolated(unsafe) static var previous: [Int32: sighandler_t] = [:]
+    static let watched = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 
-    static var happened: Bool { flag != 0 }
+    static var received: Int32? { signalNumber == 0 ? nil : signalNumber }
 
     static func watch() {
-        flag = 0
-        let handler: @convention(c) (Int32) -> Void = { _ in Interrupt.flag = 1 }
-        previous = signal(SIGINT, handler)
-        // Ignored by whoever started mindbeat (a background job): it stays so.
-        if let previous, unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { signal(SIGINT, SIG_IGN) }
+        signalNumber = 0
+        let handler: @convention(c) (Int32) -> Void = { number in
+            Interrupt.signalNumber = number
+            if Interrupt.child > 0 { kill(Interrupt.child, number) }
+        }
+        for number in watched {
+            let before = signal(number, handler)
+            // Ignored by whoever started mindbeat (a background job): it stays so.
+            if let before, unsafeBitCast(before, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
+                signal(number, SIG_IGN)
+            }
+            previous[number] = before
+        }
     }
 
     static func stopWatching() {
-        if let previous { signal(SIGINT, previous) }
-        previous = nil
+        child = 0
+        for (number, handler) in previous { signal(number, handler) }
+        previous = [:]
     }
 
-    static func endByInterrupt() -> Never {
-        signal(SIGINT, SIG_DFL)
-        raise(SIGINT)
-        exit(130)
+    static func end(by number: Int32) -> Never {
+        signal(number, SIG_DFL)
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, number)
+        sigprocmask(SIG_UNBLOCK, &unblock, nil)
+        raise(number)
+        exit(128 + number)
     }
 }

@@ -137,6 +137,11 @@ final class RemoteClientTests {
         expectFailure(try remote(["--remote", destination, "chat", "1", long], env: noSSH), 64, "65,536 bytes")
         expectFailure(try remote(["--remote", destination, "sessions", "list", "--bogus"], env: noSSH), 64, "--bogus")
         expectFailure(try remote(["--remote", destination, "--db", "/x.db", "whoami"], env: noSSH), 64, "cannot be used together")
+        // A line break cannot travel in the command line: refused here, the text never named.
+        let twoLines = try remote(["--remote", destination, "notes", "add", "--member", "bo@example.com", "--private", "Sleeps badly\nsince May"],
+                                  env: noSSH)
+        expectFailure(twoLines, 64, "standard input")
+        #expect(!twoLines.stderr.contains("Sleeps"))
         #expect(!FileManager.default.fileExists(atPath: mark))
         // help, --version and completions run here, whatever the remote.
         for words in [["help"], ["--version"], ["completions", "bash"], ["sessions", "list", "--help"]] {
@@ -144,6 +149,49 @@ final class RemoteClientTests {
             #expect(outcome.status == 0, "\(words): \(outcome.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: mark))
+    }
+
+    @Test func aKeyLineIsReadFromAPipeAndAZoneTheServerCannotUseIsSaid() throws {
+        let second = try server.key("bo-second")
+        let added = try remote(["--remote", destination, "keys", "add"], key: bo, stdin: second.line + "\n")
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout == second.fingerprint + "\n")
+        // A POSIX TZ rule is no zone name: the server's zone is used, and the client says so.
+        let posix = try remote(["--remote", destination, "whoami"], env: ["TZ": "UTC+3"])
+        #expect(posix.status == 0)
+        #expect(posix.stderr.contains("warning: TZ 'UTC+3' is not a zone name"), "\(posix.stderr)")
+    }
+
+    @Test func sshsMessagesPassTheDisplayFilter() throws {
+        // Whatever ssh (or a proxy it runs) prints reaches the terminal filtered.
+        let fake = client.appendingPathComponent("ssh.sh").path
+        try "#!/bin/sh\nprintf '\\033]0;evil\\007\\033[2Jboom\\n' >&2\nexit 255\n".write(toFile: fake, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: fake)
+        let outcome = try remote(["--remote", destination, "whoami"], env: ["MINDBEAT_SSH": fake])
+        expectFailure(outcome, 75, "boom")
+        #expect(!outcome.stderr.unicodeScalars.contains("\u{1B}"), "\(outcome.stderr.debugDescription)")
+        #expect(!outcome.stderr.unicodeScalars.contains("\u{07}"))
+    }
+
+    @Test func aTerminatedClientTakesSshWithIt() throws {
+        // SIGTERM to mindbeat alone, while ssh is still connecting: ssh ends
+        // too, and mindbeat ends by the signal.
+        let marker = "mbgone\(UInt32.random(in: 1000...9999))"
+        let script = """
+            "$0" --remote "$1@10.255.255.1" whoami &
+            pid=$!
+            sleep 1
+            kill -TERM $pid
+            wait $pid
+            echo "status $?"
+            sleep 0.5
+            pgrep -f "$1@10.255.255.1" >/dev/null && echo lingering || echo gone
+            """
+        let outcome = try execute("/bin/bash", ["-c", script, binary, marker],
+                                  environment: ["HOME": client.path, "PATH": "/usr/bin:/bin", "XDG_STATE_HOME": client.path + "/state",
+                                                "MINDBEAT_SSH": "ssh -F /dev/null -o BatchMode=yes -o ConnectTimeout=20"])
+        #expect(outcome.stdout.contains("status 143"), "\(outcome.stdout) \(outcome.stderr)")
+        #expect(outcome.stdout.contains("gone"), "\(outcome.stdout)")
     }
 
     @Test func completionAsksTheServerForIdsAndEmails() throws {

@@ -163,6 +163,11 @@ struct ServeSSHCommandTests {
         // Another admin's reset of someone else is fine over SSH; of oneself, not.
         let reset = try ssh(box, "users reset bo@example.com --password-stdin", stdin: "Correct-horse-battery-9\n")
         try box.expectOK(reset)
+        // Bo's key is not a password login: it works as before, and whoami says so.
+        let whoami = try ssh(box, key: "2", "whoami")
+        try box.expectOK(whoami)
+        #expect(whoami.stdout.contains("your SSH keys work as before"), "\(whoami.stdout)")
+        try box.expectOK(ssh(box, key: "2", "sessions list"))
     }
 
     @Test func bytesThatAreNotUTF8AreRefusedNotRepaired() throws {

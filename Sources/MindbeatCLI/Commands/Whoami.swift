@@ -21,7 +21,13 @@ extension Commands {
             }
             signedIn.out.line("\(signedIn.render.text(account.label)) · \(account.role.rawValue)\(account.isAdmin ? " · admin" : "")\(sandbox ? " · sandbox" : "")")
             for takeover in takeovers { signedIn.out.line(signedIn.render.text(Phrases.takeover(takeover, zone: signedIn.context.zone))) }
-            if account.mustChangePassword { signedIn.out.line(Phrases.mustChangePassword) }
+            if account.mustChangePassword {
+                if case .key = signedIn.actor.credential {
+                    signedIn.out.line(Phrases.mustChangePasswordOverSSH)
+                } else {
+                    signedIn.out.line(Phrases.mustChangePassword)
+                }
+            }
         }
     )
 }
