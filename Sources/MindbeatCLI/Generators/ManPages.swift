@@ -9,7 +9,7 @@ enum Manual {
 
     static let environment: [(name: String, meaning: String)] = [
         ("MINDBEAT_DB", "The database. Default: $XDG_DATA_HOME/mindbeat/mindbeat.db (~/.local/share/mindbeat/mindbeat.db). --db PATH overrides it."),
-        ("MINDBEAT_NOW", "A fixed \"now\" (RFC 3339, with Z or an offset) for scripts and tests; every rule and timestamp uses it. Invalid: exit 64."),
+        ("MINDBEAT_NOW", "A fixed \"now\" (RFC 3339, with Z or an offset) for scripts and tests; every rule and timestamp uses it. Invalid: exit 64. Over SSH it is ignored, unless the server's database was made with init --sandbox and the server sets it (mindbeat-serve(1))."),
         ("MINDBEAT_TOKEN", "A login token, overriding the stored one. Like every MINDBEAT_* variable, it is never passed to the editor or the mail command."),
         ("XDG_DATA_HOME, XDG_STATE_HOME, HOME", "Where the database and the logins are kept by default."),
         ("TZ", "The zone times are shown in and local TIME values are read in."),
