@@ -189,6 +189,8 @@ enum Phrases {
             return "only a member's coach writes notes on their profile; members write notes on their sessions"
         case .coachesOnly(let activity):
             return "only coaches can \(Phrases.activity(activity))"
+        case .ownResetWithKey:
+            return "not available over SSH: you cannot reset your own password; ask another admin"
         case .firstKeyOnly:
             return "that account already has a key: an admin adds a key only for an account that has none, and people add their own"
         }
@@ -279,7 +281,6 @@ enum Phrases {
         case .databaseFiles: return "db works on database files, which stay on the server"
         case .localShell: return "completions prints a script for your own shell: run it without --remote"
         case .mailDelivery: return "outbox send delivers mail from the service account's crontab on the server"
-        case .ownReset: return "you cannot reset your own password; ask another admin"
         case .otherDatabase: return "--db names a database file on the server; the server's database is the only one"
         case .otherServer: return "--remote would make the server a client of another server"
         case .serverFile(let option): return "--\(option) names a file on the server; give --\(option) - for standard output instead"

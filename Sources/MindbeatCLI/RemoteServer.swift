@@ -131,9 +131,9 @@ enum RemoteServer {
     }
 
     /// The checks that need the parsed line: a global option given after the
-    /// command, an option that names a file of the server's, and a reset of
-    /// one's own password.
-    static func refuse(_ request: Request, globals: Parser.Globals, context: Context) throws {
+    /// command, and an option that names a file of the server's. (A reset of
+    /// one's own password with a key is the service's to refuse.)
+    static func refuse(_ request: Request, globals: Parser.Globals) throws {
         if globals.db != nil, let reason = RemoteAccess.refusal(globalOption: "db") { throw notAvailable(reason) }
         if globals.remote != nil, let reason = RemoteAccess.refusal(globalOption: "remote") { throw notAvailable(reason) }
         guard case .run(let command, let arguments) = request else { return }
@@ -141,13 +141,6 @@ enum RemoteServer {
         for option in command.options where option.value == .path {
             if let value = arguments.values[option.name], value != .string("-") {
                 throw notAvailable(.serverFile(option.name))
-            }
-        }
-        if command.path == ["users", "reset"], let email = arguments[.emailArgument] {
-            let me = try context.signIn()
-            if me.actor.account.email.lowercased() == email.lowercased(),
-               let reason = RemoteAccess.refusal(path: command.path, aboutOneself: true) {
-                throw notAvailable(reason)
             }
         }
     }

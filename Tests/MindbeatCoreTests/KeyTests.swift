@@ -44,6 +44,20 @@ struct KeyTests {
         #expect(throws: MindbeatError.keyRemoved) { try f.mindbeat.keyCaller(added.id) }
     }
 
+    @Test func anAdminWithAKeyResetsOthersPasswordsNeverTheirOwn() throws {
+        let f = try Fixture()
+        let ann = try f.mindbeat.addKey(f.actor("ann"), key(Self.one), for: nil)
+        let viaKey = try f.mindbeat.authenticate(.key(ann.id))
+        let before = try f.mindbeat.store.read { tx in try tx.passwordHash(accountID: viaKey.account.id) }
+        #expect(throws: MindbeatError.forbidden(.ownResetWithKey)) {
+            try f.mindbeat.resetPassword(viaKey, email: "ANN@example.com", oneTimePassword: "one-time-pw-1")
+        }
+        #expect(try f.mindbeat.store.read { tx in try tx.passwordHash(accountID: viaKey.account.id) } == before)
+        // Someone else's, yes; and with a password login, their own too.
+        #expect(try f.mindbeat.resetPassword(viaKey, email: "bo@example.com", oneTimePassword: "one-time-pw-1").mustChangePassword)
+        #expect(try f.mindbeat.resetPassword(f.actor("ann"), email: "ann@example.com", oneTimePassword: "one-time-pw-2").mustChangePassword)
+    }
+
     @Test func aSandboxIsMarkedWhenItIsMadeAndStaysOne() throws {
         let directory = temporaryDirectory()
         defer { removeTree(directory) }

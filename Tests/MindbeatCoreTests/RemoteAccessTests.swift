@@ -12,8 +12,6 @@ import Testing
                      ["notes", "add"], ["whoami"], ["help"], ["__complete"]] {
             #expect(RemoteAccess.refusal(path: path) == nil, "\(path)")
         }
-        // An admin resets another's password over SSH, never their own.
-        #expect(RemoteAccess.refusal(path: ["users", "reset"], aboutOneself: true) == .ownReset)
         #expect(RemoteAccess.refusal(path: ["outbox", "send"]) == .mailDelivery)
     }
 

@@ -17,8 +17,6 @@ public enum RemoteAccess {
         case localShell
         /// `outbox send`: the service account's crontab delivers mail.
         case mailDelivery
-        /// `users reset` of one's own account.
-        case ownReset
         /// The global option naming a database.
         case otherDatabase
         /// The global option naming another server.
@@ -28,9 +26,8 @@ public enum RemoteAccess {
     }
 
     /// Why a command is not available over SSH, or nil when it is. `path` is
-    /// the command's words (`["users", "reset"]`); `aboutOneself` tells, for
-    /// `users reset`, whether its EMAIL is the caller's own.
-    public static func refusal(path: [String], aboutOneself: Bool = false) -> Refusal? {
+    /// the command's words (`["outbox", "send"]`).
+    public static func refusal(path: [String]) -> Refusal? {
         guard let first = path.first else { return nil }
         switch first {
         case "init": return .createsDatabase
@@ -39,7 +36,6 @@ public enum RemoteAccess {
         case "db": return .databaseFiles
         case "completions": return .localShell
         case "outbox" where path.dropFirst().first == "send": return .mailDelivery
-        case "users" where path.dropFirst().first == "reset" && aboutOneself: return .ownReset
         default: return nil
         }
     }

@@ -136,7 +136,7 @@ extension Mindbeat {
     /// way — the owner is sent an `account` notice at once and `whoami` shows
     /// who did it and when.
     public func resetPassword(_ actor: Actor, email: String, oneTimePassword: String) throws -> Account {
-        let target = try read(actor) { tx, me in try resettable(email, by: me, tx) }
+        let target = try read(actor) { tx, me in try resettable(email, by: me, credential: actor.credential, tx) }
         do throws(InvalidValue) {
             try PasswordPolicy.check(oneTimePassword, name: target.name, email: target.email)
         } catch {
@@ -144,7 +144,7 @@ extension Mindbeat {
         }
         let hash = try Secrets.hashPassword(oneTimePassword)
         return try write(actor) { tx, me in
-            let target = try resettable(email, by: me, tx)
+            let target = try resettable(email, by: me, credential: actor.credential, tx)
             try tx.setPassword(accountID: target.id, hash: hash, mustChange: true)
             try tx.revokeTokens(accountID: target.id, except: nil, at: now)
             let takeover = try tx.recordTakeover(accountID: target.id, by: me.id, kind: .passwordReset, at: now)
@@ -154,10 +154,12 @@ extension Mindbeat {
     }
 
     /// The account an admin resets: the right is checked before the address
-    /// is looked up, so that nobody else learns which accounts exist.
-    private func resettable(_ email: String, by me: Account, _ tx: any StoreReader) throws -> Account {
+    /// is looked up, so that nobody else learns which accounts exist. An
+    /// admin signed in with an SSH key resets others only (SPEC §11).
+    private func resettable(_ email: String, by me: Account, credential: Credential, _ tx: any StoreReader) throws -> Account {
         guard me.isAdmin else { throw MindbeatError.forbidden(.needsAdmin(.resetPasswords)) }
         guard let target = try tx.account(email: email) else { throw MindbeatError.notFound(.account(email)) }
+        if case .key = credential, target.id == me.id { throw MindbeatError.forbidden(.ownResetWithKey) }
         return target
     }
 

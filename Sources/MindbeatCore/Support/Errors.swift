@@ -119,6 +119,9 @@ public enum Forbidden: Equatable, Sendable {
     case coachesOnly(Activity)
     /// An admin adds only an account's first SSH key; after that, its owner does.
     case firstKeyOnly
+    /// Signed in with an SSH key, an admin does not reset their own password:
+    /// the key would let whoever holds it take the password login too.
+    case ownResetWithKey
 }
 
 /// What was not found (or is not visible: the same answer).
