@@ -131,9 +131,9 @@ enum RemoteServer {
     }
 
     /// The checks that need the parsed line: a global option given after the
-    /// command, and an option that names a file of the server's. (A reset of
-    /// one's own password with a key is the service's to refuse.)
-    static func refuse(_ request: Request, globals: Parser.Globals) throws {
+    /// command, an option that names a file of the server's, and a reset the
+    /// service refuses (of one's own password, with a key).
+    static func refuse(_ request: Request, globals: Parser.Globals, context: Context) throws {
         if globals.db != nil, let reason = RemoteAccess.refusal(globalOption: "db") { throw notAvailable(reason) }
         if globals.remote != nil, let reason = RemoteAccess.refusal(globalOption: "remote") { throw notAvailable(reason) }
         guard case .run(let command, let arguments) = request else { return }
@@ -142,6 +142,12 @@ enum RemoteServer {
             if let value = arguments.values[option.name], value != .string("-") {
                 throw notAvailable(.serverFile(option.name))
             }
+        }
+        // Who may reset whom is the service's rule; over SSH it is asked
+        // before the one-time password is read.
+        if command.path == ["users", "reset"], let email = arguments[.emailArgument] {
+            let signedIn = try context.signIn()
+            try signedIn.mindbeat.checkReset(signedIn.actor, email: email)
         }
     }
 

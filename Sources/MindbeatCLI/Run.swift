@@ -66,7 +66,7 @@ func run(
         if let remote {
             context.databaseOverride = remote.database
             context.givenStore = remote.store
-            try RemoteServer.refuse(request, globals: globals)
+            try RemoteServer.refuse(request, globals: globals, context: context)
         } else {
             context.databaseOverride = globals.db
             if let client = try RemoteClient(request: request, globals: globals, context: context) {

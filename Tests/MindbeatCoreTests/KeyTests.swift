@@ -53,6 +53,9 @@ struct KeyTests {
             try f.mindbeat.resetPassword(viaKey, email: "ANN@example.com", oneTimePassword: "one-time-pw-1")
         }
         #expect(try f.mindbeat.store.read { tx in try tx.passwordHash(accountID: viaKey.account.id) } == before)
+        // Asked ahead of the password, the same answer.
+        #expect(throws: MindbeatError.forbidden(.ownResetWithKey)) { try f.mindbeat.checkReset(viaKey, email: "ann@example.com") }
+        try f.mindbeat.checkReset(viaKey, email: "bo@example.com")
         // Someone else's, yes; and with a password login, their own too.
         #expect(try f.mindbeat.resetPassword(viaKey, email: "bo@example.com", oneTimePassword: "one-time-pw-1").mustChangePassword)
         #expect(try f.mindbeat.resetPassword(f.actor("ann"), email: "ann@example.com", oneTimePassword: "one-time-pw-2").mustChangePassword)

@@ -153,6 +153,13 @@ extension Mindbeat {
         }
     }
 
+    /// Whether the actor may reset `email`'s password, asked before the
+    /// one-time password is: over SSH, where there is no terminal to ask it
+    /// on, a refusal must not wait for a password read from nowhere.
+    public func checkReset(_ actor: Actor, email: String) throws {
+        _ = try read(actor) { tx, me in try resettable(email, by: me, credential: actor.credential, tx) }
+    }
+
     /// The account an admin resets: the right is checked before the address
     /// is looked up, so that nobody else learns which accounts exist. An
     /// admin signed in with an SSH key resets others only (SPEC §11).
