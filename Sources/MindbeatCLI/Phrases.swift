@@ -214,6 +214,7 @@ enum Phrases {
         case .coachNotNamed: return "name the coach: --coach EMAIL"
         case .memberNeedsCoach: return "a member needs a coach: give --coach EMAIL"
         case .coachOrManagerOfNonMember: return "--coach and --manager apply to members only (--role member)"
+        case .endsOutOfRange: return "the session would end after 9999-12-31T23:59:59Z; give an earlier --at or a shorter --duration"
         }
     }
 

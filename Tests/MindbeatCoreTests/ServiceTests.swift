@@ -231,6 +231,17 @@ struct ServiceTests {
         #expect(error?.reasonIDs == ["starts_in_past"])
     }
 
+    @Test func aSessionEndsByTheLastTimeMindbeatCanWrite() throws {
+        let f = try Fixture()
+        // Ending at 9999-12-31T23:59:59Z exactly is fine; a second later is not.
+        _ = try f.mindbeat.schedule(try f.actor("ann"), startsAt: at("9999-12-31T23:59:59Z").plus(minutes: -60),
+                                    memberEmail: "bo@example.com", coachEmail: nil)
+        #expect(throws: MindbeatError.incomplete(.endsOutOfRange)) {
+            try f.mindbeat.schedule(try f.actor("ann"), startsAt: at("9999-12-31T23:59:59Z"),
+                                    memberEmail: "fay@example.com", coachEmail: nil, durationMinutes: 1)
+        }
+    }
+
     @Test func overlappingSessionsAreRefusedBackToBackAccepted() throws {
         let f = try Fixture()
         _ = try f.schedule("2026-12-01T09:00:00Z")

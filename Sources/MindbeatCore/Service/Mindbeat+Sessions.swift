@@ -55,7 +55,10 @@ extension Mindbeat {
         _ actor: Actor, startsAt: Instant, memberEmail: String?, coachEmail: String?,
         durationMinutes: Int64 = Policy.defaultDurationMinutes
     ) throws -> Int64 {
-        try write(actor) { tx, me in
+        // Every time mindbeat shows is one it reads back: an end past year
+        // 9999 would be neither.
+        guard startsAt.adding(seconds: durationMinutes &* 60) != nil else { throw MindbeatError.incomplete(.endsOutOfRange) }
+        return try write(actor) { tx, me in
             let now = self.now
             let coach: Account
             let member: Account

@@ -51,6 +51,9 @@ public enum Incomplete: Equatable, Sendable {
     case memberNeedsCoach
     /// A coach or a line manager was given for an account that is not a member.
     case coachOrManagerOfNonMember
+    /// A session would end after the last time mindbeat can write,
+    /// 9999-12-31T23:59:59Z.
+    case endsOutOfRange
 }
 
 /// Why a body was not saved.
