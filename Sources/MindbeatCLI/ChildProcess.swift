@@ -59,6 +59,10 @@ struct ChildProcess {
     /// standard output (and its standard input, unless `input` is given):
     /// ssh, whose messages mindbeat passes on.
     var relayError: ((ArraySlice<UInt8>) -> Void)?
+    /// Given standard output as it comes, when set (ssh's, which is the
+    /// remote command's): false when it could not be written on, and the
+    /// pipe is then closed, so that the child learns it as a reader gone.
+    var relayOutput: ((ArraySlice<UInt8>) -> Bool)?
     /// Told the child's process id as soon as it runs (to pass signals on).
     var started: ((pid_t) -> Void)?
 
@@ -99,14 +103,21 @@ struct ChildProcess {
 
         var inputPipe: [Int32] = [-1, -1]
         var errorPipe: [Int32] = [-1, -1]
+        var outputPipe: [Int32] = [-1, -1]
         let feeds = input != nil
         let captures = feeds || relayError != nil
         if captures {
             guard pipe(&errorPipe) == 0, !feeds || pipe(&inputPipe) == 0 else {
                 throw SpawnFailure(message: "cannot create a pipe: \(String(cString: strerror(errno)))")
             }
+            if relayOutput != nil {
+                guard pipe(&outputPipe) == 0 else {
+                    throw SpawnFailure(message: "cannot create a pipe: \(String(cString: strerror(errno)))")
+                }
+                posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 1)
+            }
             // Close-on-exec, so that no other child inherits them.
-            for fd in inputPipe + errorPipe where fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            for fd in inputPipe + errorPipe + outputPipe where fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
             if feeds { posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0) }
             posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
             // The mail command's standard output goes nowhere: it is not
@@ -114,7 +125,7 @@ struct ChildProcess {
             if relayError == nil { posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0) }
         }
         defer {
-            for fd in inputPipe + errorPipe where fd >= 0 { close(fd) }
+            for fd in inputPipe + errorPipe + outputPipe where fd >= 0 { close(fd) }
         }
 
         let argv = arguments.map { strdup($0) } + [nil]
@@ -145,21 +156,24 @@ struct ChildProcess {
         if captures {
             if inputPipe[0] >= 0 { close(inputPipe[0]); inputPipe[0] = -1 }
             close(errorPipe[1]); errorPipe[1] = -1
-            pump(input ?? [], to: &inputPipe[1], from: &errorPipe[0], collecting: &errorOutput, deadline: deadline)
+            if outputPipe[1] >= 0 { close(outputPipe[1]); outputPipe[1] = -1 }
+            pump(input ?? [], to: &inputPipe[1], from: &errorPipe[0], output: &outputPipe[0], collecting: &errorOutput, deadline: deadline)
         }
         return Result(ending: wait(for: pid, deadline: deadline), errorOutput: errorOutput)
     }
 
-    /// Writes the input and reads standard error until both are done or the
-    /// deadline passes.
-    private func pump(_ input: [UInt8], to writeFD: inout Int32, from readFD: inout Int32, collecting output: inout [UInt8], deadline: Double?) {
+    /// Writes the input and reads standard error (and standard output, when
+    /// relayed) until all are done or the deadline passes.
+    private func pump(_ input: [UInt8], to writeFD: inout Int32, from readFD: inout Int32, output outFD: inout Int32,
+                      collecting collected: inout [UInt8], deadline: Double?) {
         var offset = 0
         if input.isEmpty && writeFD >= 0 { close(writeFD); writeFD = -1 }
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while writeFD >= 0 || readFD >= 0 {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while writeFD >= 0 || readFD >= 0 || outFD >= 0 {
             var fds: [pollfd] = []
             if writeFD >= 0 { fds.append(pollfd(fd: writeFD, events: Int16(POLLOUT), revents: 0)) }
             if readFD >= 0 { fds.append(pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)) }
+            if outFD >= 0 { fds.append(pollfd(fd: outFD, events: Int16(POLLIN), revents: 0)) }
             var wait: Int32 = -1
             if let deadline {
                 let left = deadline - monotonicSeconds()
@@ -179,14 +193,22 @@ struct ChildProcess {
                         writeFD = -1
                     }
                 } else if entry.fd == readFD {
-                    let count = read(readFD, &buffer, buffer.count)
+                    let count = read(readFD, &buffer, 4096)
                     if count > 0 {
                         relayError?(buffer[0..<count])
-                        if output.count < 65_536 { output += buffer[0..<count] }
+                        if collected.count < 65_536 { collected += buffer[0..<count] }
                     } else if count == 0 || errno != EINTR {
                         close(readFD)
                         readFD = -1
                     }
+                } else if entry.fd == outFD {
+                    let count = read(outFD, &buffer, buffer.count)
+                    if count > 0, relayOutput?(buffer[0..<count]) ?? true {
+                        continue
+                    }
+                    if count < 0 && errno == EINTR { continue }
+                    close(outFD)
+                    outFD = -1
                 }
             }
         }

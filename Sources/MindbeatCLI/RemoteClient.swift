@@ -42,10 +42,11 @@ struct RemoteClient {
             return nil
         }
         guard case .run(let command, let arguments) = request, !RemoteClient.runsHere.contains(command.path[0]) else { return nil }
-        if globals.db != nil {
-            throw UsageError("--db and \(source) cannot be used together: with a remote, the server's database is used")
-        }
+        // What sshd runs on the server runs there, whatever remote its
+        // environment names; asked for on the line, it is refused below.
+        if command.path[0] == "serve" && globals.remote == nil { return nil }
         self.destination = try RemoteDestination.parse(target, from: source)
+        if globals.db != nil { throw RemoteServer.notAvailable(.otherDatabase) }
         // What the server would refuse is refused here, before a password is
         // asked for or a connection made.
         if let refusal = RemoteAccess.refusal(path: command.path) { throw RemoteServer.notAvailable(refusal) }
@@ -56,9 +57,8 @@ struct RemoteClient {
     }
 
     /// The commands that never need the server: help, the completion script,
-    /// the completion helper (which asks the server itself when it must),
-    /// and what sshd runs on the server itself.
-    static let runsHere: Set<String> = ["help", "completions", "__complete", "serve"]
+    /// and the completion helper (which asks the server itself when it must).
+    static let runsHere: Set<String> = ["help", "completions", "__complete"]
 
     /// Whether the command reads standard input: a `-` argument, or a
     /// password read from it.
@@ -172,6 +172,11 @@ struct RemoteClient {
         child.input = input
         let relay = ErrorRelay(fd: context.stderrFD)
         child.relayError = { bytes in relay.pass(bytes) }
+        // The remote command's output comes through mindbeat, not straight
+        // from ssh, which does not say when it cannot write it: a full disk
+        // or a closed output is 74 here, as for a local command.
+        let output = OutputRelay(fd: context.stdoutFD)
+        child.relayOutput = { bytes in output.pass(bytes) }
         child.started = { pid in Interrupt.child = pid }
         Interrupt.watch()
         defer { Interrupt.stopWatching() }
@@ -183,6 +188,11 @@ struct RemoteClient {
         }
         relay.finish()
         if let signal = Interrupt.received { Interrupt.end(by: signal) }
+        if let failure = output.failure {
+            // A reader that went away (`| head`) is not worth a message.
+            throw OutputError(message: failure == EPIPE ? nil
+                : "cannot write output: \(String(cString: strerror(failure))); the command ran on the server all the same")
+        }
         switch result.ending {
         case .exited(255):
             let said = String(decoding: result.errorOutput, as: UTF8.self)
@@ -197,6 +207,30 @@ struct RemoteClient {
         case .timedOut:
             return ExitStatus.temporaryFailure.rawValue
         }
+    }
+}
+
+/// Passes the remote command's output on as it comes, and remembers why it
+/// could not (errno), after which it takes no more.
+final class OutputRelay {
+    let fd: Int32
+    private(set) var failure: Int32?
+
+    init(fd: Int32) { self.fd = fd }
+
+    func pass(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard failure == nil else { return false }
+        var offset = bytes.startIndex
+        while offset < bytes.endIndex {
+            let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else {
+                failure = written < 0 ? errno : EIO
+                return false
+            }
+            offset += written
+        }
+        return true
     }
 }
 

@@ -136,7 +136,11 @@ final class RemoteClientTests {
         let long = String(repeating: "x", count: 70_000)
         expectFailure(try remote(["--remote", destination, "chat", "1", long], env: noSSH), 64, "65,536 bytes")
         expectFailure(try remote(["--remote", destination, "sessions", "list", "--bogus"], env: noSSH), 64, "--bogus")
-        expectFailure(try remote(["--remote", destination, "--db", "/x.db", "whoami"], env: noSSH), 64, "cannot be used together")
+        // What the server would refuse (77) is refused here, with its reason.
+        expectFailure(try remote(["--remote", destination, "--db", "/x.db", "whoami"], env: noSSH), 77, "not available over SSH")
+        expectFailure(try remote(["--remote", destination, "whoami", "--db=/x.db"], env: noSSH), 77, "not available over SSH")
+        expectFailure(try remote(["--remote", destination, "serve", "ssh", "1"], env: noSSH), 77, "not available over SSH")
+        expectFailure(try remote(["--remote", destination, "outbox", "send"], env: noSSH), 77, "not available over SSH")
         // A line break cannot travel in the command line: refused here, the text never named.
         let twoLines = try remote(["--remote", destination, "notes", "add", "--member", "bo@example.com", "--private", "Sleeps badly\nsince May"],
                                   env: noSSH)
@@ -192,6 +196,23 @@ final class RemoteClientTests {
                                                 "MINDBEAT_SSH": "ssh -F /dev/null -o BatchMode=yes -o ConnectTimeout=20"])
         #expect(outcome.stdout.contains("status 143"), "\(outcome.stdout) \(outcome.stderr)")
         #expect(outcome.stdout.contains("gone"), "\(outcome.stdout)")
+    }
+
+    @Test func outputThatCannotBeWrittenIs74AsLocally() throws {
+        let script = """
+            "$0" --remote "$1" whoami > /dev/full; echo "full $?" >&2
+            "$0" --remote "$1" whoami >&-; echo "closed $?" >&2
+            "$0" --remote "$1" whoami | true; echo "gone ${PIPESTATUS[0]}" >&2
+            """
+        let outcome = try execute("/bin/bash", ["-c", script, binary, destination],
+                                  environment: ["HOME": client.path, "PATH": "/usr/bin:/bin", "XDG_STATE_HOME": client.path + "/state",
+                                                "MINDBEAT_SSH": sshCommand(ann)])
+        #expect(outcome.stderr.contains("full 74"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("mindbeat: cannot write output: No space left on device"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("closed 74"), "\(outcome.stderr)")
+        // A reader that went away before the output came: 74 or 0, never a message.
+        #expect(outcome.stderr.contains("gone 74") || outcome.stderr.contains("gone 0"), "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("Broken pipe"), "\(outcome.stderr)")
     }
 
     @Test func completionAsksTheServerForIdsAndEmails() throws {

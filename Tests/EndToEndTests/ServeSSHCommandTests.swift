@@ -39,6 +39,8 @@ struct ServeSSHCommandTests {
         try box.expectOK(greeting)
         #expect(greeting.lines.first == "Hi Bo Member! You are connected to mindbeat as bo@example.com.")
         #expect(try ssh(box, key: "2", "mindbeat").lines.first == greeting.lines.first)
+        // A remote in the service account's environment never sends serve elsewhere.
+        #expect(try ssh(box, key: "2", nil, env: ["MINDBEAT_REMOTE": "elsewhere.invalid"]).lines.first == greeting.lines.first)
         let sandbox = try Self.served(sandbox: true)
         #expect(try ssh(sandbox, nil).lines.first == "Hi Ann Coach! You are connected to mindbeat as ann@example.com (sandbox).")
     }

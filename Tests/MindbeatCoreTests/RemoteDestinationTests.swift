@@ -20,7 +20,7 @@ import Testing
 
     @Test(arguments: [
         "", "-oProxyCommand=touch /tmp/x", "ann@-oProxyCommand=x", "-ann@host", "@host", "host:", "host:0",
-        "host:65536", "host:22x", "host:-1", "[::1", "[::1]x", "team example.com", "host\n", "host\t", ":22",
+        "host:65536", "host:22x", "host:-1", "host:+22", "[::1", "[::1]x", "team example.com", "host\n", "host\t", ":22",
         "ann@", "host:２２",
     ])
     func refusesWhatSshWouldMisreadOrCannotUse(text: String) {

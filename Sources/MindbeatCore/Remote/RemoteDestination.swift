@@ -52,7 +52,7 @@ public struct RemoteDestination: Equatable, Sendable {
         guard !host.hasPrefix("-") else { throw refuse("starts with -, which ssh would read as an option") }
         var port: Int?
         if let portText {
-            guard let number = Int(portText), (1...65_535).contains(number), portText.allSatisfy(\.isASCII) else {
+            guard portText.allSatisfy({ ("0"..."9").contains($0) }), let number = Int(portText), (1...65_535).contains(number) else {
                 throw refuse("has a port that is not 1–65535")
             }
             port = number
