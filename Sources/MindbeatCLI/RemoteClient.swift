@@ -109,8 +109,8 @@ struct RemoteClient {
 
     /// The ssh command up to the destination: `ssh -T -o BatchMode=yes [-p
     /// PORT]`.
-    static func sshPrefix(_ destination: RemoteDestination, context: Context) throws -> [String] {
-        var ssh = try sshCommand(destination, context: context) + ["-T", "-o", "BatchMode=yes"]
+    static func sshPrefix(_ destination: RemoteDestination, context: Context, quiet: Bool = false) throws -> [String] {
+        var ssh = try sshCommand(destination, context: context, quiet: quiet) + ["-T", "-o", "BatchMode=yes"]
         if let port = destination.port { ssh += ["-p", String(port)] }
         return ssh
     }
@@ -118,23 +118,31 @@ struct RemoteClient {
     /// `$MINDBEAT_SSH` split on spaces, else ssh reusing one connection per
     /// server (a master that lingers 10 minutes), its socket in a 0700
     /// directory of mindbeat's.
-    static func sshCommand(_ destination: RemoteDestination, context: Context) throws -> [String] {
+    static func sshCommand(_ destination: RemoteDestination, context: Context, quiet: Bool) throws -> [String] {
         if let custom = context.environment["MINDBEAT_SSH"], !custom.isEmpty {
             let words = custom.split(whereSeparator: { $0 == " " }).map(String.init)
             guard !words.isEmpty else { throw UsageError("MINDBEAT_SSH is only spaces; unset it or give an ssh command") }
             return words
         }
-        guard let path = controlPath(destination, context: context) else { return ["ssh"] }
+        guard let path = controlPath(destination, context: context, quiet: quiet) else { return ["ssh"] }
         return ["ssh", "-o", "ControlMaster=auto", "-o", "ControlPersist=10m", "-o", "ControlPath=" + path]
     }
 
     /// The socket path for this destination, or nil to go without a shared
     /// connection: no state directory, or a path too long for a Unix socket
     /// (108 bytes, of which ssh needs 17 for its temporary name).
-    static func controlPath(_ destination: RemoteDestination, context: Context) -> String? {
-        guard let state = try? context.stateDirectory(create: true) else { return nil }
-        defer { state.close() }
-        guard let directory = try? state.subdirectory("ssh") else { return nil }
+    static func controlPath(_ destination: RemoteDestination, context: Context, quiet: Bool) -> String? {
+        let directory: PrivateDirectory
+        do {
+            guard let state = try context.stateDirectory(create: true) else { return nil }
+            defer { state.close() }
+            directory = try state.subdirectory("ssh")
+        } catch {
+            // Every command then connects anew: slow, so said.
+            let (_, lines) = ExitStatus.describe(error, zone: context.zone, now: context.now)
+            if !quiet { for line in lines { context.warn("warning: not sharing one SSH connection: " + line) } }
+            return nil
+        }
         directory.close()
         let name = destination.sshDestination + ":" + String(destination.port ?? 22)
         let path = directory.path + "/" + Secrets.hex(Array(Secrets.tokenHash(name).prefix(8)))
@@ -157,7 +165,7 @@ struct RemoteClient {
         let zone = SystemZone.name(context.environment)
         let line = CommandWords.quote(["mindbeat"] + (zone.map { ["--tz", $0] } ?? []) + ["__complete", "--"] + kept)
         guard line.utf8.count <= CommandWords.limitBytes,
-              let client = try? RemoteClient.sshPrefix(destination, context: context) else { return }
+              let client = try? RemoteClient.sshPrefix(destination, context: context, quiet: true) else { return }
         var child = ChildProcess(arguments: client + ["-n", destination.sshDestination, "--", line])
         child.relayError = { _ in }
         child.timeout = 5

@@ -254,6 +254,11 @@ final class RemoteClientTests {
         #expect(try run(["whoami", "--json"]).object["email"] as? String == "ann@example.com")
         #expect(server.log.components(separatedBy: "Accepted publickey").count == accepted)
         _ = try execute("/usr/sbin/runuser", ["-u", person, "--", "/usr/bin/ssh", "-F", "/dev/null", "-S", sockets + "/" + socket, "-O", "exit", "x"])
+        // A socket directory others may write is not used, and that is said.
+        try SSHServer.must(execute("/bin/chmod", ["0777", sockets]), "chmod")
+        let unshared = try run(["whoami"])
+        #expect(unshared.status == 0, "\(unshared.stderr)")
+        #expect(unshared.stderr.contains("warning: not sharing one SSH connection"), "\(unshared.stderr)")
     }
 
     @Test func ctrlCEndsTheClientWith130() throws {
