@@ -70,7 +70,10 @@ final class Sandbox: @unchecked Sendable {
         process.standardError = errPipe
         process.standardInput = inPipe
         try process.run()
-        if let stdin { inPipe.fileHandleForWriting.write(stdin.data(using: .utf8) ?? Data()) }
+        // A command that exits before reading its input (help, a usage error)
+        // closes the pipe: the write must fail quietly, not kill the runner.
+        ignoreBrokenPipes()
+        if let stdin { try? inPipe.fileHandleForWriting.write(contentsOf: Data(stdin.utf8)) }
         try? inPipe.fileHandleForWriting.close()
         let out = stdoutPath == nil ? outPipe.fileHandleForReading.readDataToEndOfFile() : Data()
         let err = errPipe.fileHandleForReading.readDataToEndOfFile()

@@ -5,6 +5,13 @@ import Testing
 /// `stdin` written from another thread (so a large input cannot block on a
 /// full output pipe) and the process killed after `timeout` seconds.
 ///
+/// A write to a child that has closed its input fails with EPIPE instead of
+/// killing the test runner with SIGPIPE (Foundation does not ignore it, and
+/// its non-throwing `FileHandle.write` traps on the error).
+func ignoreBrokenPipes() {
+    signal(SIGPIPE, SIG_IGN)
+}
+
 /// A child of the test runner inherits its blocked signals (SIGTERM among
 /// them), so a script that stops its own children uses `kill -KILL`.
 func execute(_ path: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil,
@@ -18,6 +25,7 @@ func execute(_ path: String, _ arguments: [String], stdin: Data? = nil, environm
     process.standardError = errPipe
     process.standardInput = inPipe
     try process.run()
+    ignoreBrokenPipes()
     let input = inPipe.fileHandleForWriting
     let errors = errPipe.fileHandleForReading
     let group = DispatchGroup()
