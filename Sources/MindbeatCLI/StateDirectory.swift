@@ -39,6 +39,15 @@ struct PrivateDirectory {
             if !create && (errno == ENOENT || errno == ENOTDIR) { return nil }
             throw CommandFailure.io("cannot open \(path): \(String(cString: strerror(errno)))")
         }
+        let directory = try PrivateDirectory.checked(path: path, fd: fd)
+        // Through the descriptor: whatever the name points to now, never a
+        // link's target.
+        if create && !isLink { fchmod(fd, 0o700) }
+        return directory
+    }
+
+    /// The directory open at `fd`, once `check` passes; closed when it does not.
+    private static func checked(path: String, fd: Int32) throws -> PrivateDirectory {
         let directory = PrivateDirectory(path: path, fd: fd)
         do {
             try directory.check()
@@ -46,9 +55,6 @@ struct PrivateDirectory {
             directory.close()
             throw error
         }
-        // Through the descriptor: whatever the name points to now, never a
-        // link's target.
-        if create && !isLink { fchmod(fd, 0o700) }
         return directory
     }
 
@@ -75,13 +81,7 @@ struct PrivateDirectory {
         }
         let child = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard child >= 0 else { throw CommandFailure.io("cannot open \(path): \(String(cString: strerror(errno)))") }
-        let directory = PrivateDirectory(path: path, fd: child)
-        do {
-            try directory.check()
-        } catch {
-            directory.close()
-            throw error
-        }
+        let directory = try PrivateDirectory.checked(path: path, fd: child)
         fchmod(child, 0o700)
         return directory
     }
