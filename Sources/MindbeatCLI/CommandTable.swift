@@ -10,6 +10,10 @@ enum ValueKind: Equatable, Sendable {
     case url
     case minutes
     case rating
+    /// How many sessions a series has.
+    case seriesCount
+    /// How many sessions a bank holds.
+    case bankSessions
     case time
     /// Free text: never echoed back in an error (it may be a private note).
     case text

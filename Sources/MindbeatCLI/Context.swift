@@ -77,7 +77,7 @@ final class Context {
 
     /// The rules over the existing database, on the command's instant.
     func openMindbeat() throws -> Mindbeat {
-        Mindbeat(store: try openStore(), clock: FixedClock(now), zone: zone)
+        Mindbeat(store: try openStore(), clock: FixedClock(now), zone: zone, eventDescription: Phrases.eventDescription)
     }
 
     /// The store this command was given (over SSH, the one `serve ssh`
@@ -104,7 +104,7 @@ final class Context {
     /// The rules over the existing database with the clock running, for a
     /// command that takes its time.
     func openMindbeatRunning() throws -> Mindbeat {
-        Mindbeat(store: try openStore(), clock: runningClock, zone: zone)
+        Mindbeat(store: try openStore(), clock: runningClock, zone: zone, eventDescription: Phrases.eventDescription)
     }
 
     // MARK: Signing in

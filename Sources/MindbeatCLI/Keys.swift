@@ -28,6 +28,9 @@ extension Key where Value == Int64 {
     static let session = Key("session", .sessionID)
     static let duration = Key("duration", .minutes)
     static let rating = Key("rating", .rating)
+    static let count = Key("count", .seriesCount)
+    /// `users bank --sessions N`.
+    static let bankSessions = Key("sessions", .bankSessions)
 }
 
 extension Key where Value == Instant {
@@ -49,6 +52,7 @@ extension Key where Value == String {
     static let zoom = Key("zoom", .url)
     static let note = Key("note", .text)
     static let comment = Key("comment", .text)
+    static let reason = Key("reason", .text)
     /// The text of a message or note, or `-` for standard input.
     static let text = Key("TEXT", .text)
     static let shell = Key("SHELL", .choice(["bash", "zsh", "fish"]))
@@ -67,6 +71,10 @@ extension Key where Value == String {
 
 extension Key where Value == ContactMethod {
     static let via = Key("via", .choice(ContactMethod.words))
+}
+
+extension Key where Value == Recurrence {
+    static let every = Key("every", .choice(Recurrence.words))
 }
 
 extension Key where Value == Role {

@@ -302,6 +302,8 @@ struct Parser {
         case .sessionID: return .integer(try Values.sessionID(raw))
         case .minutes: return .integer(try Values.minutes(raw))
         case .rating: return .integer(try Values.rating(raw))
+        case .seriesCount: return .integer(try Values.seriesCount(raw))
+        case .bankSessions: return .integer(try Values.bankSessions(raw))
         case .email: return .string(try Values.email(raw))
         case .name: return .string(try Values.name(raw))
         case .phone: return .string(raw.isEmpty ? "" : try Values.phone(raw))

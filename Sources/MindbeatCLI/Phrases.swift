@@ -22,6 +22,10 @@ enum Phrases {
         case .initialise: return "initialise the database"
         case .addAccount(let email): return "add \(email)"
         case .schedule: return "schedule the session"
+        case .scheduleSeries(let count): return "schedule the series of \(count) sessions"
+        case .cancel(let id): return "cancel session \(id)"
+        case .reschedule(let id): return "reschedule session \(id)"
+        case .setBank(let email): return "set the bank of \(email)"
         case .attend(let id?): return "attend session \(id)"
         case .attend(nil): return "attend"
         case .chat(let id): return "send to the chat of session \(id)"
@@ -38,7 +42,8 @@ enum Phrases {
         func at(_ instant: Instant) -> String { zone.shortTime(instant, now: now) }
         switch unmet {
         case .sessionEnded(let status):
-            return "the session has already ended (\(status.words))"
+            return status.isCancelled ? "the session was cancelled (\(status.words))"
+                                      : "the session has already ended (\(status.words))"
         case .tooEarlyToAttend(let from):
             return "it is too early to attend: you can join from \(at(from)), \(Policy.earlyJoinMinutes) minutes before the start"
         case .notInProgress(let status):
@@ -89,13 +94,20 @@ enum Phrases {
                 : "no session can be attended now; your next: \(ids.map { "\($0)" }.joined(separator: ", "))"
         case .severalToAttend(let ids):
             return "several sessions can be attended now: \(ids.map { "\($0)" }.joined(separator: ", ")); name one (mindbeat attend ID)"
+        case .notScheduled(let status):
+            return status == .inProgress
+                ? "it is in progress: only a session nobody has joined can be changed"
+                : "it is \(status.words): only a session nobody has joined can be changed"
+        case .bankUsedUp(let member, let remaining, let needed):
+            if remaining == 0 { return "no sessions left in \(member)'s bank (an admin adds more: mindbeat users bank)" }
+            return "\(needed) sessions needed but only \(remaining) left in \(member)'s bank"
         }
     }
 
     /// What each stable reason id means, for `mindbeat(1)`.
     static func meaning(_ kind: UnmetKind) -> String {
         switch kind {
-        case .sessionEnded: return "the session has ended (held or missed)"
+        case .sessionEnded: return "the session is closed: held, missed or cancelled"
         case .tooEarly: return "it is more than \(Policy.earlyJoinMinutes) minutes before the start"
         case .notInProgress: return "the session is not in progress"
         case .coachNotJoined: return "the coach has not joined the session"
@@ -118,7 +130,49 @@ enum Phrases {
         case .feedbackGiven: return "feedback was already left"
         case .nothingToAttend: return "no session can be attended now"
         case .severalToAttend: return "several sessions can be attended now; name one"
+        case .notScheduled: return "the session is no longer scheduled: someone joined it, or it is closed"
+        case .bankUsedUp: return "the member's bank of sessions has none left to book"
         }
+    }
+
+    // MARK: The scheduling life cycle
+
+    /// A calendar event's description, for a party: how to join the session.
+    @Sendable static func eventDescription(_ session: Session) -> String {
+        let state = session.status.isCancelled ? "Cancelled (session \(session.id)).\n" : ""
+        return state + "Join it with: mindbeat attend \(session.id)\nDetails: mindbeat sessions show \(session.id)"
+    }
+
+    /// What a cancel or a reschedule did, for the one who made it: the new
+    /// status or time, who hears of it, and what it did to the bank.
+    static func changed(_ outcome: SessionChangeOutcome, render: Render) -> String {
+        let session = outcome.session
+        var text: String
+        switch session.status {
+        case .cancelled: text = "Session \(session.id) cancelled."
+        case .lateCancelled:
+            text = "Session \(session.id) cancelled late (less than \(Policy.noticeHours) hours before its start)."
+        default: text = "Session \(session.id) moved to \(render.span(session))."
+        }
+        let told: [String] = [session.coach, session.member].filter { $0.id != outcome.change.byID }
+            .map { render.text($0.firstName) }
+        if !told.isEmpty { text += " \(told.joined(separator: " and ")) will be told by email." }
+        guard outcome.change.byMember, let engagement = outcome.engagement else { return text }
+        let yours = outcome.party == .member
+        let whose = yours ? "your" : render.text(session.member.firstName) + "'s"
+        if outcome.change.isCharged {
+            if let remaining = engagement.remaining {
+                text += " It was late, so it used one session of \(whose) bank: \(remaining) left to book."
+            } else {
+                text += " It was late: it counts as a late change."
+            }
+        }
+        if outcome.flagged {
+            text += yours
+                ? " It is your \(NoticeMessage.ordinal(Policy.flaggedChange)) change in this engagement, which your coach is told of."
+                : " It is \(whose) \(NoticeMessage.ordinal(Policy.flaggedChange)) change in this engagement: they are flagged."
+        }
+        return text
     }
 
     // MARK: Errors
@@ -146,6 +200,9 @@ enum Phrases {
         case .readOutbox: return "read the outbox"
         case .listMembers: return "list members"
         case .seeStatus: return "see the status of a session"
+        case .cancel: return "cancel sessions"
+        case .reschedule: return "reschedule sessions"
+        case .setBank: return "set a member's bank of sessions"
         }
     }
 
@@ -215,6 +272,8 @@ enum Phrases {
         case .memberNeedsCoach: return "a member needs a coach: give --coach EMAIL"
         case .coachOrManagerOfNonMember: return "--coach and --manager apply to members only (--role member)"
         case .endsOutOfRange: return "the session would end after 9999-12-31T23:59:59Z; give an earlier --at or a shorter --duration"
+        case .invalidSeries(let problem): return "--at with --every \(problem.problem); nothing was scheduled"
+        case .reasonRequired: return "a coach or an admin cancels with a reason: give --reason TEXT (the member sees it)"
         }
     }
 

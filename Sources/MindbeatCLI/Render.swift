@@ -33,6 +33,11 @@ struct Render {
             ("contact_attempts", .int(Int64(session.contactAttempts))),
             ("elapsed_seconds", .optional(session.elapsedSeconds(now: now))),
             ("overdue", .bool(session.isOverdue(now: now))),
+            ("sequence", .int(session.sequence)),
+            ("cancelled_at", json(session.cancellation?.at)),
+            ("cancelled_by", .optional(session.cancellation?.by.email)),
+            ("cancel_reason", .optional(session.cancellation?.reason)),
+            ("series", .optional(session.seriesID)),
         ]
         return .object(fields)
     }
@@ -51,10 +56,30 @@ struct Render {
     func json(_ account: Account) -> JSON { .object(accountFields(account)) }
 
     func json(_ summary: MemberSummary) -> JSON {
-        .object(accountFields(summary.account) + [
+        var fields = accountFields(summary.account) + [
             ("next_session", summary.nextSession.map(json) ?? .null),
             ("held", .int(summary.held)),
             ("missed", .int(summary.missed)),
+        ]
+        // A line manager sees attendance only: no bank, changes or flag.
+        if let engagement = summary.engagement {
+            fields += [
+                ("bank", json(bank: engagement)),
+                ("changes", .int(engagement.changes)),
+                ("flagged", .bool(engagement.isFlagged)),
+            ]
+        }
+        return .object(fields)
+    }
+
+    /// `{sessions, used, scheduled, remaining}`, or null for an unlimited bank.
+    func json(bank engagement: Engagement) -> JSON {
+        guard let sessions = engagement.sessions, let remaining = engagement.remaining else { return .null }
+        return .object([
+            ("sessions", .int(sessions)),
+            ("used", .int(engagement.used)),
+            ("scheduled", .int(engagement.scheduled)),
+            ("remaining", .int(remaining)),
         ])
     }
 
@@ -159,6 +184,7 @@ struct Render {
         case .inProgress: return paint(words, session.isOverdue(now: now) ? "33" : "32")
         case .held: return paint(words, "2")
         case .missed: return paint(words, "31")
+        case .cancelled, .lateCancelled: return paint(words, "2;9")
         }
     }
 
@@ -233,10 +259,10 @@ struct Render {
         var parts = [statusWords(session)]
         if let elapsed = session.elapsedSeconds(now: now) {
             parts.append("counter " + Render.counter(elapsed))
-        } else if !session.status.isEnded {
+        } else if !session.status.isClosed {
             parts.append("counter not started")
         }
-        if session.memberJoinedAt != nil && !session.status.isEnded {
+        if session.memberJoinedAt != nil && !session.status.isClosed {
             parts.append("\(text(session.member.firstName)) has joined")
         }
         if let step = report.next.first(where: { $0.action == .endMissed }), session.memberJoinedAt == nil {

@@ -28,6 +28,19 @@ public enum Policy {
     public static let claimLeaseMinutes: Int64 = 10
     /// How long the mail command may take before it is killed.
     public static let mailTimeoutSeconds = 60
+    /// How long before the start a member may cancel or reschedule without
+    /// it being charged to their bank (SPEC §9).
+    public static let noticeHours: Int64 = 24
+    /// The member's own change, in one engagement, that flags them.
+    public static let flaggedChange = 3
+    /// How many sessions a series has, at least and at most.
+    public static let seriesCounts: ClosedRange<Int64> = 2...52
+    /// How many sessions `users bank` may give one engagement.
+    public static let bankSizes: ClosedRange<Int64> = 1...1000
+    /// How long before a session its parties are reminded of it, in hours.
+    public static let upcomingNoticeHours: [Int64] = [24, 1]
+    /// How far back `calendar` reaches when no --from is given.
+    public static let calendarPastDays: Int64 = 90
     /// How long a command waits for another process's write lock.
     public static let busyTimeoutSeconds = 5
 }

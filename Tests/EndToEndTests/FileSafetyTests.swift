@@ -277,7 +277,9 @@ struct FileSafetyTests {
         #expect(refused.stderr == "mindbeat: only the owner of \(box.databasePath) (uid 0) or root may run this: it is the operator's job, and runs the operator's own commands\n")
         #expect(refused.stdout.isEmpty)
         #expect(try OutboxCommandTests.messages(spool).isEmpty)
-        #expect(try box.run("outbox", "--json").array.allSatisfy { $0["status"] as? String == "pending" && $0["attempts"] as? Int == 0 })
+        #expect(OutboxCommandTests.storyNotices(try box.run("outbox", "--json").array).allSatisfy {
+            $0["status"] as? String == "pending" && $0["attempts"] as? Int == 0
+        })
         // And without that capability, the same.
         let plain = try shell("\(asNobody) '\(binary)' outbox send", environment: env)
         #expect(plain.status == 77 && plain.stderr == refused.stderr, "\(plain.status) \(plain.stderr)")

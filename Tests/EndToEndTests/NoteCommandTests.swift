@@ -106,7 +106,9 @@ struct NoteCommandTests {
         let sqlite = try shell("sqlite3 '\(box.databasePath)' 'SELECT * FROM notices'")
         #expect(sqlite.status == 0)
         #expect(!sqlite.stdout.contains(marker) && !sqlite.stdout.contains("shared text"))
-        #expect(sqlite.stdout.split(separator: "\n").count == 3, "a reminder and a shared-notes notice to each party: \(sqlite.stdout)")
+        let kinds = try shell("sqlite3 '\(box.databasePath)' 'SELECT kind, status FROM notices ORDER BY id'")
+        #expect(kinds.lines.filter { !$0.isEmpty } == ["scheduled|sent", "reminder|withdrawn", "shared_notes|sent", "shared_notes|sent"],
+                "Bo's invitation, a reminder withdrawn when the session ended, and a shared-notes notice to each party: \(kinds.stdout)")
     }
 
     @Test func bodiesFromArgumentsAndStandardInput() throws {

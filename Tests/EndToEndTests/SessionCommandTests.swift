@@ -4,6 +4,7 @@ import Testing
 let sessionKeys: Set<String> = [
     "id", "coach", "coach_name", "member", "member_name", "starts_at", "ends_at", "duration_minutes", "status",
     "coach_joined_at", "member_joined_at", "ended_at", "channel", "contact_attempts", "elapsed_seconds", "overdue",
+    "sequence", "cancelled_at", "cancelled_by", "cancel_reason", "series",
 ]
 let managerKeys: Set<String> = ["id", "coach", "coach_name", "member", "member_name", "starts_at", "ends_at", "duration_minutes", "status"]
 

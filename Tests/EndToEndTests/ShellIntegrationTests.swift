@@ -181,7 +181,7 @@ struct ShellIntegrationTests {
         ])
         #expect(replies.count == 12)
         #expect(Array(replies.prefix(10)) == [
-            ["sessions"], ["list"], ["list", "show", "add"], ["--held", "--missed", "--help", "--db"], ["--help", "--db"],
+            ["sessions"], ["list"], ["list", "show", "add", "cancel", "reschedule"], ["--held", "--missed", "--help", "--db"], ["--help", "--db"],
             ["email", "phone", "chat"], ["phone"], ["1", "2"], ["bo@example.com"], ["sessions", "serve"],
         ])
         #expect(replies.dropFirst(10).map { $0.sorted() } == [["dbs/one.db", "dbs/two.db"], ["dbs/one.db"]])

@@ -304,6 +304,32 @@ struct TeamModeTests {
         expectFailure(try step("cy", "chat", held), 77)
         expectFailure(try step("cy", "feedback", "show", held), 77)
         expectFailure(try step("cy", "status", held), 77)
+
+        // 12:00: Bo's week (SPEC §9, §10) — a bank, a series in Bo's zone, a
+        // move, a member's cancel and a coach's, the calendars.
+        try server.setClock("2026-12-01T12:00:00Z")
+        #expect(try step("ann", "users", "bank", "bo@example.com", "--sessions", "6").status == 0)
+        expectFailure(try step("bo", "users", "bank", "bo@example.com", "--sessions", "60"), 77)
+        let series = try step("bo", "--tz", "Europe/Berlin", "sessions", "add", "--at", "2026-12-08 10:00", "--every", "week",
+                              "--count", "3")
+        let week = series.lines.filter { !$0.isEmpty }
+        #expect(week.count == 3, "\(Team.show(series))")
+        expectFailure(try step("bo", "sessions", "add", "--at", "2026-12-30T09:00:00Z", "--every", "week", "--count", "4"), 1,
+                      "bank")
+        expectFailure(try step("ann", "sessions", "cancel", week[0]), 64, "--reason")
+        #expect(try step("bo", "sessions", "reschedule", week[0], "--at", "2026-12-09T09:00:00Z").status == 0)
+        #expect(try step("bo", "sessions", "cancel", week[1]).status == 0)
+        #expect(try step("ann", "sessions", "cancel", week[2], "--reason", "a conference, sorry").status == 0)
+        expectFailure(try step("cy", "sessions", "cancel", week[0]), 77)
+        let members = try step("ann", "members", "--json")
+        let bo = members.array.first { $0["email"] as? String == "bo@example.com" }
+        #expect(bo?["changes"] as? Int == 2 && (bo?["bank"] as? [String: Any])?["remaining"] as? Int == 5, "\(Team.show(members))")
+        let calendar = try step("bo", "calendar")
+        #expect(calendar.stdout.contains("STATUS:CANCELLED\r\n") && calendar.stdout.contains("SEQUENCE:1\r\n"), "\(Team.show(calendar))")
+        let managerCalendar = try step("cy", "calendar")
+        #expect(managerCalendar.status == 0 && !managerCalendar.stdout.contains("DESCRIPTION"), "\(Team.show(managerCalendar))")
+        let shown = try step("bo", "sessions", "show", week[2], "--json")
+        #expect(shown.object["cancel_reason"] as? String == "a conference, sorry", "\(Team.show(shown))")
     }
 
     /// sshd hands `serve ssh` the client's command line as one string; it is

@@ -74,9 +74,9 @@ struct CompletionTests {
     }
 
     @Test func aGroupOffersItsSubcommands() {
-        #expect(candidates("sessions", "") == ["list", "show", "add"])
+        #expect(candidates("sessions", "") == ["list", "show", "add", "cancel", "reschedule"])
         #expect(candidates("sessions", "l") == ["list"])
-        #expect(candidates("users", "") == ["add", "list", "reset"])
+        #expect(candidates("users", "") == ["add", "list", "reset", "bank"])
         #expect(candidates("bogus", "") == [])
         #expect(candidates("sessions", "bogus", "") == [])
     }
@@ -96,7 +96,7 @@ struct CompletionTests {
         #expect(candidates("--") == ["--db", "--help", "--version"])
         #expect(candidates("-") == ["--db", "--help", "--version"])
         #expect(candidates("--db", "/tmp/x.db", "--") == ["--help", "--version"])
-        #expect(candidates("--db", "/tmp/x.db", "sessions", "") == ["list", "show", "add"])
+        #expect(candidates("--db", "/tmp/x.db", "sessions", "") == ["list", "show", "add", "cancel", "reschedule"])
         #expect(candidates("--db=/tmp/x.db", "-h", "ses") == ["sessions"])
     }
 
@@ -207,9 +207,9 @@ struct CompletionTests {
 
     @Test func helpCompletesCommandWords() {
         #expect(candidates("help", "se") == ["sessions", "serve"])
-        #expect(candidates("help", "sessions", "") == ["list", "show", "add"])
+        #expect(candidates("help", "sessions", "") == ["list", "show", "add", "cancel", "reschedule"])
         #expect(candidates("help", "sessions", "s") == ["show"])
-        #expect(candidates("help", "c").sorted() == ["call", "chat", "completions", "contact"])
+        #expect(candidates("help", "c").sorted() == ["calendar", "call", "chat", "completions", "contact"])
         #expect(candidates("help", "sessions", "list", "") == [])
         #expect(candidates("help", "call", "") == [], "help call is a command of its own")
     }

@@ -92,6 +92,8 @@ struct FuzzTests {
         case .url?: return "https://zoom.us/j/42"
         case .minutes?: return ["30", "60", "1440", "1441"].randomElement(using: &random) ?? ""
         case .rating?: return ["1", "5", "6"].randomElement(using: &random) ?? ""
+        case .seriesCount?: return ["1", "2", "52", "53"].randomElement(using: &random) ?? ""
+        case .bankSessions?: return ["0", "1", "1000", "1001"].randomElement(using: &random) ?? ""
         case .time?: return ["+1d", "+2h", "2026-12-02 10:00", "2026-12-01T09:00:00Z", "now"].randomElement(using: &random) ?? ""
         case .text?: return ["hello", "a note", "-"].randomElement(using: &random) ?? ""
         case .choice(let words)?: return words.randomElement(using: &random) ?? ""

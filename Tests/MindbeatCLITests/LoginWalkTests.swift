@@ -21,6 +21,8 @@ struct LoginWalkTests {
             case .url: return "https://zoom.us/j/1"
             case .minutes: return "30"
             case .rating: return "5"
+            case .seriesCount: return "2"
+            case .bankSessions: return "10"
             case .time: return "+1d"
             case .text: return "hello"
             case .choice(let words): return words.first ?? ""

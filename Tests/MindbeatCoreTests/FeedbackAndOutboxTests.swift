@@ -89,24 +89,37 @@ struct FeedbackTests {
 
 @Suite("The outbox")
 struct OutboxTests {
-    /// A missed session with a reminder (due at 09:06) and a shared-notes
-    /// notice to Bo (due at 09:30); the note text is a marker.
+    /// Two sessions with Bo: one held, ended at 09:15, with a shared-notes
+    /// notice to Bo (due at 09:30); one in progress at 09:00 whose coach
+    /// waits, with a reminder to Bo (due at 09:06) — a reminder of a session
+    /// that has closed is withdrawn, so it is still open. The note text is a
+    /// marker. The invitations scheduling queued are delivered at 08:00, and
+    /// `storyNotices` leaves them out.
     static func fixture(marker: String = "NOTE-TEXT-MARKER") throws -> (Fixture, Int64) {
         let f = try Fixture()
-        let id = try f.schedule("2026-12-01T09:00:00Z")
+        let id = try f.schedule("2026-12-01T08:00:00Z", minutes: 30)
+        let waiting = try f.schedule("2026-12-01T09:00:00Z")
+        _ = try f.mindbeat.sendDueNotices(through: RecordingTransport())
         _ = try f.mindbeat.addNote(f.actor("ann"), place: .session(id), visibility: .shared, body: marker)
         _ = try f.mindbeat.addNote(f.actor("ann"), place: .session(id), visibility: .private, body: "private " + marker)
-        f.clock.set("2026-12-01T09:00:00Z")
         _ = try f.mindbeat.attend(f.actor("ann"), id: id)
+        _ = try f.mindbeat.attend(f.actor("bo"), id: id)
+        f.clock.set("2026-12-01T09:00:00Z")
+        _ = try f.mindbeat.attend(f.actor("ann"), id: waiting)
         f.clock.set("2026-12-01T09:06:00Z")
-        _ = try f.mindbeat.contact(f.actor("ann"), id: id, via: .email, note: "contact " + marker)
+        _ = try f.mindbeat.contact(f.actor("ann"), id: waiting, via: .email, note: "contact " + marker)
         f.clock.set("2026-12-01T09:15:00Z")
-        _ = try f.mindbeat.end(f.actor("ann"), id: id, as: .missed)
+        _ = try f.mindbeat.end(f.actor("ann"), id: id, as: .held)
         return (f, id)
     }
 
+    /// The notices of the fixture's story, oldest first: not the invitations.
+    static func storyNotices(_ f: Fixture) throws -> [Notice] {
+        try f.mindbeat.store.read { try $0.notices(hidingReportsOf: 0) }.filter { $0.kind == .reminder || $0.kind == .sharedNotes }
+    }
+
     func statuses(_ f: Fixture) throws -> [String] {
-        try f.mindbeat.store.read { try $0.notices(hidingReportsOf: 0) }.map { "\($0.kind.rawValue):\($0.status.rawValue):\($0.attempts)" }
+        try Self.storyNotices(f).map { "\($0.kind.rawValue):\($0.status.rawValue):\($0.attempts)" }
     }
 
     @Test func onlyDueNoticesGoOut() throws {
@@ -128,7 +141,8 @@ struct OutboxTests {
         f.clock.set("2026-12-01T10:00:00Z")
         _ = try f.mindbeat.sendDueNotices(through: transport)
         #expect(transport.delivered.map(\.notice.kind) == [.reminder, .sharedNotes])
-        #expect(transport.delivered.allSatisfy { $0.session?.id == id && $0.notice.recipient.email == "bo@example.com" })
+        #expect(transport.delivered.allSatisfy { $0.notice.recipient.email == "bo@example.com" })
+        #expect(transport.delivered.last?.session?.id == id)
         for text in transport.handedOver { #expect(!text.contains("SECRET-7731")) }
     }
 
@@ -138,12 +152,12 @@ struct OutboxTests {
         transport.failWith = "sendmail exited with status 1"
         f.clock.set("2026-12-01T09:16:00Z")
         #expect(try f.mindbeat.sendDueNotices(through: transport) == DeliveryReport(sent: 0, failed: 1))
-        let failed = try #require(try f.mindbeat.store.read { try $0.notices(hidingReportsOf: 0) }.first)
+        let failed = try #require(try Self.storyNotices(f).first)
         #expect(failed.status == .failed && failed.attempts == 1 && failed.lastError == "sendmail exited with status 1")
         #expect(try f.mindbeat.sendDueNotices(through: transport) == DeliveryReport(sent: 0, failed: 1))
         transport.failWith = nil
         #expect(try f.mindbeat.sendDueNotices(through: transport) == DeliveryReport(sent: 1, failed: 0))
-        let sent = try #require(try f.mindbeat.store.read { try $0.notices(hidingReportsOf: 0) }.first)
+        let sent = try #require(try Self.storyNotices(f).first)
         #expect(sent.status == .sent && sent.attempts == 3 && sent.lastError == nil && sent.sentAt == at("2026-12-01T09:16:00Z"))
     }
 
@@ -206,20 +220,23 @@ struct OutboxTests {
         let (f, _) = try Self.fixture()
         try f.add("mo", NewAccount(role: .manager, name: "Mo Lead", email: "mo@example.com", isAdmin: true), by: "ann")
         try f.add("gi", NewAccount(role: .member, name: "Gi Member", email: "gi@example.com", managerEmail: "mo@example.com"), by: "ann")
-        #expect(try f.mindbeat.outbox(f.actor("mo")).count == 2)
+        let before = try f.mindbeat.outbox(f.actor("ann"))
+        #expect(try f.mindbeat.outbox(f.actor("mo")).count == before.count)
         let reports = try f.schedule("2026-12-02T09:00:00Z", member: "gi@example.com")
         f.clock.set("2026-12-02T09:06:00Z")
         _ = try f.mindbeat.attend(f.actor("ann"), id: reports)
         _ = try f.mindbeat.contact(f.actor("ann"), id: reports, via: .email, note: nil)
-        // Ann sees the reminder to Gi; Mo, Gi's line manager, does not.
-        #expect(try f.mindbeat.outbox(f.actor("ann")).count == 3)
+        // Ann sees the reminder to Gi (and Gi's invitation and reminders);
+        // Mo, Gi's line manager, none of them.
+        let after = try f.mindbeat.outbox(f.actor("ann"))
+        #expect(after.filter { $0.sessionID == reports }.map(\.kind) == [.upcoming, .upcoming, .scheduled, .reminder])
         #expect(try f.mindbeat.outbox(f.actor("mo")).map(\.sessionID).contains(reports) == false)
-        #expect(try f.mindbeat.outbox(f.actor("mo")).count == 2)
+        #expect(try f.mindbeat.outbox(f.actor("mo")).count == before.count)
     }
 
     @Test func onlyAdminsListTheOutbox() throws {
         let (f, _) = try Self.fixture()
-        #expect(try f.mindbeat.outbox(f.actor("ann")).count == 2)
+        #expect(try f.mindbeat.outbox(f.actor("ann")).map(\.kind) == [.scheduled, .scheduled, .reminder, .sharedNotes])
         #expect(throws: MindbeatError.self) { try f.mindbeat.outbox(f.actor("bo")) }
     }
 }

@@ -151,7 +151,7 @@ struct NoteTests {
     // MARK: notices
 
     func notices(_ f: Fixture) throws -> [(recipient: Int64, kind: String, due: Int64, status: String)] {
-        try f.database.rows("SELECT recipient_id, kind, due_at, status FROM notices ORDER BY id").map {
+        try f.database.rows("SELECT recipient_id, kind, due_at, status FROM notices WHERE kind = 'shared_notes' ORDER BY id").map {
             ($0.integer(0) ?? 0, $0.text(1) ?? "", $0.integer(2) ?? 0, $0.text(3) ?? "")
         }
     }

@@ -159,7 +159,7 @@ struct ServiceTests {
         _ = try f.mindbeat.attend(f.actor("ann"), id: id)
         f.clock.set("2026-12-01T09:05:00Z")
         _ = try f.mindbeat.contact(f.actor("ann"), id: id, via: .email, note: nil)
-        let rows = try f.database.rows("SELECT kind, due_at, status, recipient_id FROM notices")
+        let rows = try f.database.rows("SELECT kind, due_at, status, recipient_id FROM notices WHERE kind = 'reminder'")
         #expect(rows.count == 1)
         #expect(rows.first?.text(0) == "reminder")
         #expect(rows.first?.integer(1) == at("2026-12-01T09:05:00Z").secondsSinceEpoch)

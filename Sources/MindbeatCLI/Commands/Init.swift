@@ -44,7 +44,7 @@ extension Commands {
             do {
                 account = try Stores.create(location) { store in
                     _ = context.opened(store)
-                    let mindbeat = Mindbeat(store: store, clock: FixedClock(context.now), zone: context.zone)
+                    let mindbeat = Mindbeat(store: store, clock: FixedClock(context.now), zone: context.zone, eventDescription: Phrases.eventDescription)
                     let (account, token) = try mindbeat.initialise(
                         name: name, email: email, passwordHash: hash, sandbox: arguments.has(.sandbox))
                     try context.saveToken(token, for: store)

@@ -41,7 +41,7 @@ extension Commands {
             // the owner of the database file, or root, delivers: the mail
             // command comes from the environment of whoever runs this.
             let store = context.opened(try Stores.open(try context.databaseLocation(), operatorUID: geteuid()))
-            let mindbeat = Mindbeat(store: store, clock: context.runningClock, zone: context.zone)
+            let mindbeat = Mindbeat(store: store, clock: context.runningClock, zone: context.zone, eventDescription: Phrases.eventDescription)
             let transport = SendmailTransport(environment: context.environment, from: from, zone: context.zone)
             let report = try mindbeat.sendDueNotices(through: transport)
             context.out.line("\(report.sent) sent, \(report.failed) failed")

@@ -5,8 +5,8 @@ extension Commands {
         ["sessions", "show"], group: .sessions,
         summary: "show one session",
         discussion: """
-            Shows a session: its time, people, status, counter and channel; to its coach also \
-            the contact attempts with their notes. A line manager sees the time, the people and \
+            Shows a session: its time, people, status, counter and channel, and, once cancelled, \
+            who cancelled it, when and why; to its coach also the contact attempts with their notes. A line manager sees the time, the people and \
             the status only.
             """,
         positionals: [Positional(Key.id, "the session")],
@@ -36,6 +36,14 @@ extension Commands {
                     ["ended", at(session.endedAt)],
                     ["contact attempts", String(session.contactAttempts)],
                 ]
+                if let cancellation = session.cancellation {
+                    rows.append(["cancelled", at(cancellation.at) + " by " + render.text(cancellation.by.name)])
+                    if let reason = cancellation.reason { rows.append(["reason", render.text(reason)]) }
+                }
+                if let series = session.seriesID {
+                    rows.append(["series", series == session.id ? "the first of a series" : "from session \(series)"])
+                }
+                if session.sequence > 0 { rows.append(["changes", "\(session.sequence) (cancelled or rescheduled)"]) }
             }
             Render.table(rows).forEach(signedIn.out.line)
             for attempt in detail.contactAttempts {

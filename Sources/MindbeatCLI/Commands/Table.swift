@@ -1,9 +1,9 @@
 extension Commands {
     /// Every command of mindbeat, in the order help lists them.
     static let table: [Command] = [
-        sessionsList, sessionsShow, sessionsAdd, attend, status, chat, contact, switchChannel, end, helpCall,
+        sessionsList, sessionsShow, sessionsAdd, sessionsCancel, sessionsReschedule, calendar, attend, status, chat, contact, switchChannel, end, helpCall,
         notesAdd, notesList, feedback, feedbackShow,
-        initialise, login, logout, whoami, passwd, usersAdd, usersList, usersReset, profile, members,
+        initialise, login, logout, whoami, passwd, usersAdd, usersList, usersReset, usersBank, profile, members,
         keysAdd, keysList, keysRemove,
         outbox, outboxSend, serveAuthorizedKeys, serveSSH,
         help, completions, complete, generate,

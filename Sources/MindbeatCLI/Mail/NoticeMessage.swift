@@ -4,23 +4,54 @@ import MindbeatCore
 /// it, and never contains note text, chat or feedback: it is made from the
 /// notice, its session's time and the people's names alone.
 enum NoticeMessage {
-    /// An RFC 5322 message with the headers the contract lists.
+    /// An RFC 5322 message with the headers the contract lists: plain text,
+    /// or, for a notice that carries a calendar invitation, a
+    /// `multipart/alternative` of the text and the `text/calendar` part
+    /// (iMIP, RFC 6047) built when the notice was queued.
     static func compose(
         _ notice: Notice, session: Session?, takeover: Takeover? = nil, from: String, date: Instant, messageID: String,
         zone: any LocalZone
     ) -> String {
         let (subject, body) = text(notice, session: session, takeover: takeover, zone: zone)
-        let headers = [
+        var headers = [
             "Date: " + rfc5322Date(date),
             "From: mindbeat <\(from)>",
             "To: " + mailbox(notice.recipient.name, notice.recipient.email),
             "Subject: " + encodedWord(subject),
             "Message-ID: <\(messageID)>",
             "MIME-Version: 1.0",
+        ]
+        let plain = crlf(body)
+        guard let invitation = notice.invitation else {
+            headers += ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit"]
+            return headers.joined(separator: "\r\n") + "\r\n\r\n" + plain
+        }
+        let method = notice.kind == .cancelled ? CalendarMethod.cancel : .request
+        // Neither part can hold this line: the text is mindbeat's words and
+        // checked names, the calendar lines start with a property name.
+        let boundary = "=_mindbeat_\(notice.id)_" + messageID.prefix(while: { $0 != "@" }).filter { $0 != "." }
+        headers += ["Content-Type: multipart/alternative; boundary=\"\(boundary)\""]
+        let parts = [
+            "--\(boundary)",
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: 8bit",
+            "",
+            plain,
+            "--\(boundary)",
+            "Content-Type: text/calendar; charset=utf-8; method=\(method.rawValue)",
+            "Content-Transfer-Encoding: 8bit",
+            "",
+            // The calendar ends in CRLF already ("\r\n" is one Character).
+            invitation.hasSuffix("\r\n") ? String(invitation.dropLast()) : invitation,
+            "--\(boundary)--",
+            "",
         ]
-        return headers.joined(separator: "\r\n") + "\r\n\r\n" + body.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n")
+        return headers.joined(separator: "\r\n") + "\r\n\r\n" + parts.joined(separator: "\r\n")
+    }
+
+    /// Lines joined with CRLF, as mail wants them.
+    static func crlf(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n")
     }
 
     static func text(_ notice: Notice, session: Session?, takeover: Takeover? = nil, zone: any LocalZone) -> (String, String) {
@@ -46,6 +77,52 @@ enum NoticeMessage {
                 "\(session.coach.name) is waiting for you",
                 hello + "\(session.coach.name) is waiting for you in your session of \(when).\nJoin it with:\n\n    mindbeat attend \(session.id)" + signature
             )
+        case .upcoming:
+            guard let session else { return ("A session is coming up", hello + "A session of yours is coming up.\n\n    mindbeat sessions list" + signature) }
+            let other = otherParty(session, for: notice.recipient)
+            let hours = max(1, (session.startsAt.secondsSinceEpoch - notice.dueAt.secondsSinceEpoch + 1800) / 3600)
+            let soon = hours == 1 ? "in an hour" : hours == 24 ? "tomorrow" : "in \(hours) hours"
+            return (
+                "Your session with \(other.name) is \(soon)",
+                hello + "Your session with \(other.name) starts \(soon), at \(zone.dateTime(session.startsAt)).\n"
+                    + "Join it then with:\n\n    mindbeat attend \(session.id)" + signature
+            )
+        case .scheduled, .rescheduled, .cancelled:
+            guard let session else {
+                return ("Your sessions changed", hello + "Your sessions changed.\n\n    mindbeat sessions list" + signature)
+            }
+            let other = otherParty(session, for: notice.recipient)
+            let span = zone.dateTime(session.startsAt) + "–" + zone.civil(session.endsAt).isoTime(seconds: false)
+            let invitation = "\n\nThe calendar invitation in this message updates your calendar."
+            switch notice.kind {
+            case .scheduled:
+                return (
+                    "New session with \(other.name): \(zone.dateTime(session.startsAt))",
+                    hello + "A coaching session with \(other.name) is booked for \(span) (session \(session.id)).\n"
+                        + "Join it then with:\n\n    mindbeat attend \(session.id)" + invitation + signature
+                )
+            case .rescheduled:
+                return (
+                    "Session with \(other.name) moved to \(zone.dateTime(session.startsAt))",
+                    hello + "Your coaching session with \(other.name) (session \(session.id)) was moved: it is now \(span).\n"
+                        + "Join it then with:\n\n    mindbeat attend \(session.id)" + invitation + signature
+                )
+            default:
+                let late = session.status == .lateCancelled ? ", less than \(Policy.noticeHours) hours before its start" : ""
+                return (
+                    "Session with \(other.name) cancelled: \(zone.dateTime(session.startsAt))",
+                    hello + "Your coaching session with \(other.name) of \(span) (session \(session.id)) was cancelled\(late).\n"
+                        + "To see it:\n\n    mindbeat sessions show \(session.id)" + invitation + signature
+                )
+            }
+        case .flagged:
+            guard let session else { return ("A member was flagged", hello + "A member was flagged.\n\n    mindbeat members" + signature) }
+            return (
+                "\(session.member.name) changed a session for the \(ordinal(Policy.flaggedChange)) time",
+                hello + "\(session.member.name) has cancelled or rescheduled \(Policy.flaggedChange) sessions in this engagement;\n"
+                    + "the \(ordinal(Policy.flaggedChange)) was session \(session.id) of \(zone.dateTime(session.startsAt)). "
+                    + "Mindbeat's policy flags this.\nTo see their bank and changes:\n\n    mindbeat members" + signature
+            )
         case .account:
             let what = takeover.map { Phrases.takeover($0, zone: zone) } ?? "An administrator changed how your account logs in."
             if takeover?.kind == .keyAdded {
@@ -61,6 +138,21 @@ enum NoticeMessage {
                     + "your own with:\n\n    mindbeat passwd\n\nIf you did not ask for this, tell them at once: anyone holding that\n"
                     + "one-time password can log in as you until you change it." + signature
             )
+        }
+    }
+
+    /// The party of a session who is not `recipient` (the member, for anyone
+    /// else).
+    static func otherParty(_ session: Session, for recipient: Person) -> Person {
+        session.member.id == recipient.id ? session.coach : session.member
+    }
+
+    static func ordinal(_ number: Int) -> String {
+        switch number {
+        case 1: return "first"
+        case 2: return "second"
+        case 3: return "third"
+        default: return "\(number)th"
         }
     }
 

@@ -89,6 +89,18 @@ public enum Values {
         try integer(text, in: 1...5, what: "a rating from 1 to 5")
     }
 
+    /// How many sessions a series has (`--count`), 2 to 52.
+    public static func seriesCount(_ text: String) throws(InvalidValue) -> Int64 {
+        try integer(text, in: Policy.seriesCounts,
+                    what: "a number of sessions from \(Policy.seriesCounts.lowerBound) to \(Policy.seriesCounts.upperBound)")
+    }
+
+    /// How many sessions a bank holds (`users bank --sessions`), 1 to 1000.
+    public static func bankSessions(_ text: String) throws(InvalidValue) -> Int64 {
+        try integer(text, in: Policy.bankSizes,
+                    what: "a number of sessions from \(Policy.bankSizes.lowerBound) to \(Policy.bankSizes.upperBound)")
+    }
+
     static func integer(_ text: String, in range: ClosedRange<Int64>, what: String) throws(InvalidValue) -> Int64 {
         let bytes = Array(text.utf8)
         guard !bytes.isEmpty, bytes.allSatisfy({ (48...57).contains($0) }) else {

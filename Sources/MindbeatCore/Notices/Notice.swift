@@ -1,15 +1,34 @@
 /// What an email notice is about.
-public enum NoticeKind: String, Sendable {
+public enum NoticeKind: String, Sendable, CaseIterable {
     case sharedNotes = "shared_notes"
     case reminder
+    /// A session is 24 hours, or 1 hour, away.
+    case upcoming
+    /// A session was booked, moved or cancelled by the other party (or an
+    /// admin): these carry a calendar invitation.
+    case scheduled, rescheduled, cancelled
+    /// A member made their third change of an engagement.
+    case flagged
     /// An admin took the recipient's account over (a password reset): it
     /// never happens silently.
     case account
 }
 
 /// Where a notice stands.
-public enum NoticeStatus: String, Sendable {
+public enum NoticeStatus: String, Sendable, CaseIterable {
     case pending, sent, failed
+    /// It no longer made sense before it went out (its session was moved,
+    /// cancelled or closed), and it never will be sent.
+    case withdrawn
+}
+
+extension NoticeKind {
+    /// The kinds that carry a calendar invitation, of which only the latest
+    /// of a session may go out (SPEC §10).
+    public static let invitations: [NoticeKind] = [.scheduled, .rescheduled, .cancelled]
+    /// What no longer makes sense once a session has closed: a reminder that
+    /// the coach is waiting, a reminder that it is coming.
+    public static let staleOnClose: [NoticeKind] = [.reminder, .upcoming]
 }
 
 /// An email waiting in, or gone from, the outbox.
@@ -25,6 +44,9 @@ public struct Notice: Equatable, Sendable {
     public let lastError: String?
     /// For an `account` notice: the takeover it tells of.
     public var takeoverID: Int64? = nil
+    /// For `scheduled`, `rescheduled` and `cancelled`: the iCalendar object
+    /// (iMIP) built when the notice was queued.
+    public var invitation: String? = nil
 }
 
 /// What delivering one message came to.

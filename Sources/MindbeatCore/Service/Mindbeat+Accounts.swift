@@ -30,6 +30,9 @@ public struct MemberSummary: Sendable {
     public let nextSession: SessionView?
     public let held: Int64
     public let missed: Int64
+    /// Their engagement: bank, changes and flag. Nil for a line manager, who
+    /// sees attendance only.
+    public let engagement: Engagement?
 }
 
 extension Mindbeat {
@@ -266,7 +269,9 @@ extension Mindbeat {
                 // A member's next session may be with someone other than this coach
                 // only if their coach changed; show it only to its parties.
                 if let view = next, access == .party(.coach), view.session.coach.id != me.id { next = nil }
-                return MemberSummary(account: person, nextSession: next, held: counts.held, missed: counts.missed)
+                let engagement = access == .lineManager ? nil : try tx.engagement(memberID: person.id)
+                return MemberSummary(account: person, nextSession: next, held: counts.held, missed: counts.missed,
+                                     engagement: engagement)
             }
         }
     }

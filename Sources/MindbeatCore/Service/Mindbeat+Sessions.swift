@@ -47,87 +47,6 @@ public struct ChannelSwitch: Sendable {
 }
 
 extension Mindbeat {
-    // MARK: Scheduling
-
-    /// Schedules a session: a coach for one of their members, a member with
-    /// their coach, or an admin naming both.
-    public func schedule(
-        _ actor: Actor, startsAt: Instant, memberEmail: String?, coachEmail: String?,
-        durationMinutes: Int64 = Policy.defaultDurationMinutes
-    ) throws -> Int64 {
-        // Every time mindbeat shows is one it reads back: an end past year
-        // 9999 would be neither.
-        guard startsAt.adding(seconds: durationMinutes &* 60) != nil else { throw MindbeatError.incomplete(.endsOutOfRange) }
-        return try write(actor) { tx, me in
-            let now = self.now
-            let coach: Account
-            let member: Account
-            let forThemselves = memberEmail.map { Values.sameEmail($0, me.email) } ?? true
-            if me.role == .member && forThemselves {
-                // A member schedules with their own coach.
-                member = me
-                guard let coachID = me.coachID, let own = try tx.account(id: coachID) else {
-                    throw MindbeatError.internal("member \(me.email) has no coach")
-                }
-                // Naming another coach is refused, not ignored.
-                if let coachEmail, !Values.sameEmail(coachEmail, own.email), !me.isAdmin {
-                    throw MindbeatError.forbidden(.memberWithOwnCoach)
-                }
-                coach = own
-            } else {
-                if me.role == .member && !me.isAdmin { throw MindbeatError.forbidden(.memberForThemselves(.schedule)) }
-                if me.role == .manager && !me.isAdmin { throw MindbeatError.forbidden(.lineManager(.schedule)) }
-                guard let memberEmail else { throw MindbeatError.incomplete(.memberNotNamed) }
-                if let coachEmail {
-                    // Whether a coach may name another coach is decided before
-                    // the address is looked up: the answer must not tell them
-                    // whether it exists.
-                    if !me.isAdmin && !Values.sameEmail(coachEmail, me.email) {
-                        throw MindbeatError.forbidden(.coachForThemselves(.schedule))
-                    }
-                    guard let named = try tx.account(email: coachEmail) else { throw MindbeatError.notFound(.coach(coachEmail)) }
-                    coach = named
-                } else if me.role == .coach {
-                    coach = me
-                } else {
-                    throw MindbeatError.incomplete(.coachNotNamed)
-                }
-                // An admin may pair anyone (and is refused below when the pair
-                // is wrong); a coach sees their own members only, and another
-                // coach's member does not exist for them.
-                if me.isAdmin {
-                    guard let found = try tx.account(email: memberEmail) else {
-                        throw MindbeatError.notFound(.memberAccount(memberEmail))
-                    }
-                    member = found
-                } else {
-                    member = try memberOf(memberEmail, for: me, tx)
-                }
-            }
-            var reasons: [Unmet] = []
-            if member.role != .member { reasons.append(.notAMember(email: member.email)) }
-            if coach.role != .coach { reasons.append(.notACoach(email: coach.email)) }
-            if member.role == .member && coach.role == .coach && member.coachID != coach.id {
-                reasons.append(.notTheirCoach(coach: coach.name, member: member.name))
-            }
-            if startsAt < now { reasons.append(.startsInPast(startsAt)) }
-            let endsAt = startsAt.plus(minutes: durationMinutes)
-            if reasons.isEmpty {
-                for other in try tx.overlappingSessions(coachID: coach.id, memberID: member.id, start: startsAt, end: endsAt) {
-                    let whose = other.coach.id == coach.id ? coach.name : member.name
-                    // The id only of a session the caller may see: a member
-                    // learns that their coach is busy then, not which session.
-                    let visible = other.party(of: me.id) != nil || other.isManagedBy(me.id)
-                    reasons.append(.overlaps(sessionID: visible ? other.id : nil, startsAt: other.startsAt, whose: whose))
-                }
-            }
-            guard reasons.isEmpty else { throw MindbeatError.refused(Refusal(.schedule, reasons: reasons)) }
-            return try tx.insertSession(
-                NewSession(coachID: coach.id, memberID: member.id, startsAt: startsAt, durationMinutes: durationMinutes),
-                at: now)
-        }
-    }
-
     // MARK: Reading
 
     /// The sessions the caller takes part in or oversees as line manager.
@@ -308,6 +227,7 @@ extension Mindbeat {
             session.status = outcome.status
             session.endedAt = now
             try tx.updateSessionState(session)
+            try tx.withdrawNotices(sessionID: id, kinds: NoticeKind.staleOnClose)
             try queueNoticesOnEnd(session, tx, now: now)
             return session
         }

@@ -10,11 +10,16 @@ public final class Mindbeat {
     public let store: any Store
     public let clock: any Clock
     public let zone: any LocalZone
+    /// A calendar event's description for a party of the session (how to
+    /// join it): words, which are the caller's.
+    public let eventDescription: @Sendable (Session) -> String
 
-    public init(store: any Store, clock: any Clock, zone: any LocalZone) {
+    public init(store: any Store, clock: any Clock, zone: any LocalZone,
+                eventDescription: @escaping @Sendable (Session) -> String = { "Session \($0.id)" }) {
         self.store = store
         self.clock = clock
         self.zone = zone
+        self.eventDescription = eventDescription
     }
 
     /// Now, by the clock. A command's clock is stopped at the instant the

@@ -27,6 +27,10 @@ public enum Unmet: Equatable, Sendable {
     case feedbackGiven
     case nothingToAttend(candidates: [Int64])
     case severalToAttend(candidates: [Int64])
+    /// Cancel and reschedule need a session nobody has joined.
+    case notScheduled(SessionStatus)
+    /// The member's bank cannot hold `needed` more sessions: `remaining` are left.
+    case bankUsedUp(member: String, remaining: Int64, needed: Int64)
 
     /// What kind of condition this is: its stable identifier.
     public var kind: UnmetKind {
@@ -54,6 +58,8 @@ public enum Unmet: Equatable, Sendable {
         case .feedbackGiven: return .feedbackGiven
         case .nothingToAttend: return .nothingToAttend
         case .severalToAttend: return .severalToAttend
+        case .notScheduled: return .notScheduled
+        case .bankUsedUp: return .bankUsedUp
         }
     }
 
@@ -122,6 +128,8 @@ public enum UnmetKind: String, Sendable, CaseIterable {
     case feedbackGiven = "feedback_given"
     case nothingToAttend = "nothing_to_attend"
     case severalToAttend = "several_to_attend"
+    case notScheduled = "not_scheduled"
+    case bankUsedUp = "bank_used_up"
 }
 
 /// What was refused.
@@ -129,6 +137,12 @@ public enum RefusedAction: Equatable, Sendable {
     case initialise
     case addAccount(email: String)
     case schedule
+    /// A series of `count` sessions.
+    case scheduleSeries(count: Int)
+    case cancel(session: Int64)
+    case reschedule(session: Int64)
+    /// Giving a member a bank of sessions.
+    case setBank(email: String)
     /// Attending a session, or (nil) the one session that can be attended now.
     case attend(session: Int64?)
     case chat(session: Int64)

@@ -4,9 +4,21 @@ public enum SessionStatus: String, Sendable, CaseIterable {
     case inProgress = "in_progress"
     case held
     case missed
+    /// Cancelled at least 24 hours before its start (SPEC §9).
+    case cancelled
+    /// Cancelled less than 24 hours before its start.
+    case lateCancelled = "late_cancelled"
 
-    /// Ended: held or missed. `ended_at` is set; nothing more happens to it.
-    public var isEnded: Bool { !isOpen }
+    /// Ended by `end`: held or missed. `ended_at` is set; shared notes on it
+    /// reach the other party.
+    public var isEnded: Bool { self == .held || self == .missed }
+
+    /// Closed: ended or cancelled. Nothing more happens to it: it cannot be
+    /// attended and blocks no slot.
+    public var isClosed: Bool { !isOpen }
+
+    /// Cancelled, on time or late.
+    public var isCancelled: Bool { self == .cancelled || self == .lateCancelled }
 
     /// Open: scheduled or in progress. The one predicate of "not ended",
     /// which the store's queries and partial indexes use too.
@@ -68,6 +80,14 @@ public struct Session: Equatable, Sendable {
     public var contactAttempts: Int
     /// The latest contact attempt, if any.
     public var lastContactAt: Instant?
+    /// How many times it was changed (rescheduled or cancelled): a calendar's
+    /// `SEQUENCE`.
+    public var sequence: Int64 = 0
+    /// The cancellation, if it was cancelled.
+    public var cancellation: Cancellation?
+    /// The id of the first session of its series (its own id for that one),
+    /// or nil.
+    public var seriesID: Int64?
 
     public init(
         id: Int64, coach: Person, member: Person, startsAt: Instant, durationMinutes: Int64,
@@ -114,12 +134,32 @@ public struct Session: Equatable, Sendable {
     }
 }
 
+/// Who cancelled a session, when and why.
+public struct Cancellation: Equatable, Sendable {
+    public let at: Instant
+    /// The account that cancelled (its email and name).
+    public let by: Person
+    /// The reason (a coach or admin gives one); parties see it, a manager never.
+    public let reason: String?
+
+    public init(at: Instant, by: Person, reason: String?) {
+        self.at = at
+        self.by = by
+        self.reason = reason
+    }
+}
+
 /// One scheduled-session entry to create.
 public struct NewSession: Sendable {
     public let coachID: Int64
     public let memberID: Int64
     public let startsAt: Instant
     public let durationMinutes: Int64
+    /// The first session of its series; nil for a single session, and for the
+    /// first of a series (which names itself once its id is known).
+    public var seriesID: Int64? = nil
+    /// Whether this is the first of a series.
+    public var startsSeries = false
 }
 
 extension String {

@@ -19,7 +19,7 @@ public enum SessionProtocol {
 
     /// `attend`: not ended, and no earlier than 30 minutes before the start.
     public static func attend(_ session: Session, now: Instant) -> Decision {
-        if session.status.isEnded { return Decision([.sessionEnded(session.status)]) }
+        if session.status.isClosed { return Decision([.sessionEnded(session.status)]) }
         let from = attendFrom(session)
         return Decision(now < from ? [.tooEarlyToAttend(from: from)] : [])
     }
@@ -38,7 +38,7 @@ public enum SessionProtocol {
     /// `contact`: the coach has joined, the session is not ended, and a phone
     /// call needs the member's number.
     public static func contact(_ session: Session, via method: ContactMethod) -> Decision {
-        if session.status.isEnded { return Decision([.sessionEnded(session.status)]) }
+        if session.status.isClosed { return Decision([.sessionEnded(session.status)]) }
         var reasons: [Unmet] = []
         if session.coachJoinedAt == nil { reasons.append(.coachNotJoined) }
         if method == .phone && session.member.phone == nil {
@@ -69,7 +69,7 @@ public enum SessionProtocol {
     /// started or the member has joined — an early coach cannot end it for a
     /// member who is not there yet.
     public static func endHeld(_ session: Session, now: Instant) -> Decision {
-        if session.status.isEnded { return Decision([.sessionEnded(session.status)]) }
+        if session.status.isClosed { return Decision([.sessionEnded(session.status)]) }
         var reasons: [Unmet] = []
         if session.coachJoinedAt == nil { reasons.append(.coachNotJoined) }
         if now < session.startsAt && session.memberJoinedAt == nil {
@@ -95,7 +95,7 @@ public enum SessionProtocol {
     /// to reach the member at least once since joining and no earlier than
     /// five minutes after the start.
     public static func endMissed(_ session: Session, now: Instant) -> Decision {
-        if session.status.isEnded { return Decision([.sessionEnded(session.status)]) }
+        if session.status.isClosed { return Decision([.sessionEnded(session.status)]) }
         var reasons: [Unmet] = []
         if session.coachJoinedAt == nil { reasons.append(.coachNotJoined) }
         if session.memberJoinedAt != nil { reasons.append(.memberJoined(name: session.member.name)) }
@@ -113,7 +113,7 @@ public enum SessionProtocol {
     /// coach's full set, or a member's attend and chat. Ended sessions have
     /// no next step.
     public static func next(_ session: Session, party: Party, now: Instant) -> [(ProtocolAction, Decision)] {
-        guard !session.status.isEnded else { return [] }
+        guard !session.status.isClosed else { return [] }
         var steps: [(ProtocolAction, Decision)] = []
         let joined = party == .coach ? session.coachJoinedAt : session.memberJoinedAt
         if joined == nil { steps.append((.attend, attend(session, now: now))) }

@@ -75,6 +75,9 @@ public protocol StoreReader {
     func attendanceCounts(memberID: Int64) throws -> (held: Int64, missed: Int64)
     /// A member's next open session.
     func nextSession(memberID: Int64) throws -> Session?
+    /// A member's current engagement: its bank, what it used, what is
+    /// booked, and the member's changes in it (SPEC §9).
+    func engagement(memberID: Int64) throws -> Engagement
     func chatMessages(sessionID: Int64) throws -> [ChatMessage]
     func contactAttempts(sessionID: Int64) throws -> [ContactAttempt]
 
@@ -137,6 +140,14 @@ public protocol StoreWriter: StoreReader {
     func insertSession(_ new: NewSession, at now: Instant) throws -> Int64
     /// Writes the protocol state of a session back.
     func updateSessionState(_ session: Session) throws
+    /// Moves a scheduled session, one step further in its sequence.
+    func moveSession(id: Int64, startsAt: Instant, durationMinutes: Int64) throws
+    /// Cancels a scheduled session, one step further in its sequence.
+    func cancelSession(id: Int64, status: SessionStatus, by accountID: Int64, reason: String?, at now: Instant) throws
+    /// Records a cancellation or a reschedule.
+    func recordChange(_ change: SessionChange, at now: Instant) throws
+    /// Starts a new engagement for a member, with a bank of `sessions`.
+    func startEngagement(memberID: Int64, sessions: Int64, by accountID: Int64, at now: Instant) throws -> Int64
     func insertChatMessage(sessionID: Int64, authorID: Int64, text: String, at now: Instant) throws
     func insertContactAttempt(sessionID: Int64, via: ContactMethod, note: String?, at now: Instant) throws
 
@@ -146,6 +157,13 @@ public protocol StoreWriter: StoreReader {
 
     // Notices
     func queueNotice(recipientID: Int64, sessionID: Int64?, kind: NoticeKind, dueAt: Instant, at now: Instant) throws
+    /// Queues a notice that carries a calendar invitation (`scheduled`,
+    /// `rescheduled`, `cancelled`), built by the caller.
+    func queueInvitation(recipientID: Int64, sessionID: Int64, kind: NoticeKind, invitation: String, at now: Instant) throws
+    /// Withdraws the pending and failed notices of these kinds about a
+    /// session: they will never be sent. Returns how many.
+    @discardableResult
+    func withdrawNotices(sessionID: Int64, kinds: [NoticeKind]) throws -> Int
     /// Marks every due, unsent notice that no live run holds as claimed by
     /// `claim`, and returns them. A claim made at or before `staleBefore` is
     /// taken over: its sender died.

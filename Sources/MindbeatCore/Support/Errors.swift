@@ -54,6 +54,11 @@ public enum Incomplete: Equatable, Sendable {
     /// A session would end after the last time mindbeat can write,
     /// 9999-12-31T23:59:59Z.
     case endsOutOfRange
+    /// A coach or an admin cancels only with a reason (SPEC §9).
+    case reasonRequired
+    /// A session of a series falls on a local time that does not exist, is
+    /// ambiguous, or is out of range: the whole series is an invalid TIME.
+    case invalidSeries(InvalidValue)
 }
 
 /// Why a body was not saved.
@@ -102,6 +107,7 @@ public enum Activity: Equatable, Sendable {
     case leaveFeedback, readFeedback
     case schedule, addAccounts, grantAdmin, listAccounts, resetPasswords, readOutbox, listMembers, manageKeys
     case seeStatus(session: Int64)
+    case cancel, reschedule, setBank
 }
 
 /// Why the caller's role or rights do not allow something.

@@ -7,6 +7,24 @@ extension SQLiteTransaction {
              .integer(now.secondsSinceEpoch)])
     }
 
+    func queueInvitation(recipientID: Int64, sessionID: Int64, kind: NoticeKind, invitation: String, at now: Instant) throws {
+        try db.run(
+            "INSERT INTO notices (recipient_id, session_id, kind, due_at, created_at, invitation) VALUES (?, ?, ?, ?, ?, ?)",
+            [.integer(recipientID), .integer(sessionID), .text(kind.rawValue), .integer(now.secondsSinceEpoch),
+             .integer(now.secondsSinceEpoch), .text(invitation)])
+    }
+
+    func withdrawNotices(sessionID: Int64, kinds: [NoticeKind]) throws -> Int {
+        guard !kinds.isEmpty else { return 0 }
+        let list = kinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        try db.run(
+            """
+            UPDATE notices SET status = 'withdrawn'
+            WHERE session_id = ? AND kind IN (\(list)) AND status IN ('pending', 'failed')
+            """, [.integer(sessionID)])
+        return db.changes
+    }
+
     func queueAccountNotice(recipientID: Int64, takeoverID: Int64, dueAt: Instant, at now: Instant) throws {
         try db.run(
             "INSERT INTO notices (recipient_id, kind, due_at, created_at, takeover_id) VALUES (?, 'account', ?, ?, ?)",
@@ -24,7 +42,7 @@ extension SQLiteTransaction {
 
     static let noticeSelect = """
         SELECT n.id, n.kind, n.due_at, n.status, n.attempts, n.sent_at, n.last_error, n.session_id,
-               r.id, r.email, r.name, n.takeover_id
+               r.id, r.email, r.name, n.takeover_id, n.invitation
         FROM notices n JOIN accounts r ON r.id = n.recipient_id
         """
 
@@ -36,7 +54,7 @@ extension SQLiteTransaction {
         return Notice(
             id: id, recipient: Person(id: recipientID, email: email, name: name), sessionID: row.integer(7), kind: kind,
             dueAt: try row.requiredInstant(2), status: status, attempts: attempts,
-            sentAt: try row.instant(5), lastError: row.text(6), takeoverID: row.integer(11))
+            sentAt: try row.instant(5), lastError: row.text(6), takeoverID: row.integer(11), invitation: row.text(12))
     }
 
     func notices(hidingReportsOf managerID: Int64) throws -> [Notice] {
@@ -77,7 +95,7 @@ extension SQLiteTransaction {
         if let error {
             try db.run(
                 """
-                UPDATE notices SET status = 'failed', attempts = attempts + 1, last_error = ?, claimed_at = NULL, claim = NULL
+                UPDATE notices SET status = CASE status WHEN 'withdrawn' THEN 'withdrawn' ELSE 'failed' END, attempts = attempts + 1, last_error = ?, claimed_at = NULL, claim = NULL
                 WHERE id = ? AND claim = ?
                 """, [.text(error), .integer(noticeID), .text(claim)])
         } else {

@@ -16,10 +16,12 @@ extension SQLiteTransaction {
                c.id, c.email, c.name, c.phone, c.zoom, c.manager_id,
                m.id, m.email, m.name, m.phone, m.zoom, m.manager_id,
                (SELECT count(*) FROM contact_attempts a WHERE a.session_id = s.id),
-               (SELECT max(at) FROM contact_attempts a WHERE a.session_id = s.id)
+               (SELECT max(at) FROM contact_attempts a WHERE a.session_id = s.id),
+               s.sequence, s.cancelled_at, x.id, x.email, x.name, s.cancel_reason, s.series_id
         FROM sessions s
         JOIN accounts c ON c.id = s.coach_id
         JOIN accounts m ON m.id = s.member_id
+        LEFT JOIN accounts x ON x.id = s.cancelled_by
         """
 
     static func session(from row: Row) throws -> Session {
@@ -34,10 +36,17 @@ extension SQLiteTransaction {
               let status = row.text(3).flatMap(SessionStatus.init(rawValue:)),
               let channel = row.text(4).flatMap(Channel.init(rawValue:))
         else { throw CorruptRow() }
-        return Session(
+        var session = Session(
             id: id, coach: try person(8), member: try person(14), startsAt: try row.requiredInstant(1), durationMinutes: duration,
             status: status, channel: channel, coachJoinedAt: try row.instant(5), memberJoinedAt: try row.instant(6),
             endedAt: try row.instant(7), contactAttempts: Int(row.integer(20) ?? 0), lastContactAt: try row.instant(21))
+        session.sequence = row.integer(22) ?? 0
+        if let at = try row.instant(23) {
+            guard let byID = row.integer(24), let email = row.text(25), let name = row.text(26) else { throw CorruptRow() }
+            session.cancellation = Cancellation(at: at, by: Person(id: byID, email: email, name: name), reason: row.text(27))
+        }
+        session.seriesID = row.integer(28)
+        return session
     }
 
     func session(id: Int64) throws -> Session? {
@@ -109,10 +118,82 @@ extension SQLiteTransaction {
 
     func insertSession(_ new: NewSession, at now: Instant) throws -> Int64 {
         try db.run(
-            "INSERT INTO sessions (coach_id, member_id, starts_at, duration_minutes, created_at) VALUES (?, ?, ?, ?, ?)",
+            """
+            INSERT INTO sessions (coach_id, member_id, starts_at, duration_minutes, created_at, series_id)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
             [.integer(new.coachID), .integer(new.memberID), .integer(new.startsAt.secondsSinceEpoch),
-             .integer(new.durationMinutes), .integer(now.secondsSinceEpoch)])
+             .integer(new.durationMinutes), .integer(now.secondsSinceEpoch), SQLiteValue(new.seriesID)])
+        let id = db.lastInsertedRowID
+        if new.startsSeries {
+            try db.run("UPDATE sessions SET series_id = id WHERE id = ?", [.integer(id)])
+        }
+        return id
+    }
+
+    /// Moves a scheduled session, one step further in its sequence.
+    func moveSession(id: Int64, startsAt: Instant, durationMinutes: Int64) throws {
+        try db.run(
+            "UPDATE sessions SET starts_at = ?, duration_minutes = ?, sequence = sequence + 1 WHERE id = ?",
+            [.integer(startsAt.secondsSinceEpoch), .integer(durationMinutes), .integer(id)])
+    }
+
+    /// Cancels a scheduled session, one step further in its sequence.
+    func cancelSession(id: Int64, status: SessionStatus, by accountID: Int64, reason: String?, at now: Instant) throws {
+        try db.run(
+            """
+            UPDATE sessions SET status = ?, cancelled_at = ?, cancelled_by = ?, cancel_reason = ?, sequence = sequence + 1
+            WHERE id = ?
+            """,
+            [.text(status.rawValue), .integer(now.secondsSinceEpoch), .integer(accountID), SQLiteValue(reason), .integer(id)])
+    }
+
+    func recordChange(_ change: SessionChange, at now: Instant) throws {
+        try db.run(
+            """
+            INSERT INTO session_changes (session_id, member_id, by_id, kind, by_member, late, previous_starts_at, at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.integer(change.sessionID), .integer(change.memberID), .integer(change.byID), .text(change.kind.rawValue),
+             .integer(change.byMember ? 1 : 0), .integer(change.late ? 1 : 0),
+             .integer(change.previousStartsAt.secondsSinceEpoch), .integer(now.secondsSinceEpoch)])
+    }
+
+    // MARK: Engagements
+
+    func startEngagement(memberID: Int64, sessions: Int64, by accountID: Int64, at now: Instant) throws -> Int64 {
+        try db.run(
+            """
+            INSERT INTO engagements (member_id, sessions, started_at, started_by, changes_before)
+            VALUES (?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM session_changes))
+            """,
+            [.integer(memberID), .integer(sessions), .integer(now.secondsSinceEpoch), .integer(accountID)])
         return db.lastInsertedRowID
+    }
+
+    /// A member's current engagement and its counts, in one statement. A
+    /// change recorded after the engagement began (by row id, so that one
+    /// made in the same second as `users bank` is placed rightly) is its own;
+    /// a session ended at or after its start was used in it.
+    static let engagementSQL = """
+        WITH e AS (SELECT id, sessions, started_at, changes_before FROM engagements
+                   WHERE member_id = ?1 ORDER BY id DESC LIMIT 1),
+             base AS (SELECT (SELECT id FROM e) AS id, (SELECT sessions FROM e) AS sessions,
+                             coalesce((SELECT started_at FROM e), (SELECT created_at FROM accounts WHERE id = ?1)) AS since,
+                             coalesce((SELECT changes_before FROM e), 0) AS before)
+        SELECT id, sessions, since,
+               (SELECT count(*) FROM sessions WHERE member_id = ?1 AND status IN ('held', 'missed') AND ended_at >= base.since),
+               (SELECT count(*) FROM sessions WHERE member_id = ?1 AND status IN \(openStatuses)),
+               (SELECT count(*) FROM session_changes WHERE member_id = ?1 AND by_member = 1 AND id > base.before),
+               (SELECT count(*) FROM session_changes WHERE member_id = ?1 AND by_member = 1 AND late = 1 AND id > base.before)
+        FROM base
+        """
+
+    func engagement(memberID: Int64) throws -> Engagement {
+        guard let row = try db.row(SQLiteTransaction.engagementSQL, [.integer(memberID)]) else { throw CorruptRow() }
+        return Engagement(
+            id: row.integer(0), startedAt: try row.requiredInstant(2), sessions: row.integer(1),
+            used: (row.integer(3) ?? 0) + (row.integer(6) ?? 0), scheduled: row.integer(4) ?? 0, changes: row.integer(5) ?? 0)
     }
 
     /// Writes the protocol state of a session back.

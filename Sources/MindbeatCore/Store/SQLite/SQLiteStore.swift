@@ -180,6 +180,11 @@ final class SQLiteStore: Store {
     /// file, one migrates and the others find it done.
     private static func migrate(_ database: Database, path: String) throws {
         let installID = Secrets.hex(try Secrets.randomBytes(16))
+        // A migration may rebuild a table that others refer to (SQLite's way
+        // of changing a CHECK): foreign keys are off while it runs, and
+        // checked whole before it commits.
+        try database.execute("PRAGMA foreign_keys = OFF")
+        defer { try? database.execute("PRAGMA foreign_keys = ON") }
         try database.write { db in
             let version = try db.integer("PRAGMA user_version") ?? 0
             if version > Schema.currentVersion { throw MindbeatError.database(.newer(version: version), location: path) }
@@ -190,6 +195,9 @@ final class SQLiteStore: Store {
             if version == 0 {
                 try db.execute("PRAGMA application_id = \(Schema.applicationID)")
                 try db.run("INSERT INTO settings (key, value) VALUES ('install_id', ?)", [.text(installID)])
+            }
+            if try db.row("PRAGMA foreign_key_check") != nil {
+                throw MindbeatError.database(.corrupt, location: path)
             }
             try db.execute("PRAGMA user_version = \(Schema.currentVersion)")
         }

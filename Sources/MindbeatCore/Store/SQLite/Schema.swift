@@ -189,6 +189,76 @@ enum Schema {
         CREATE INDEX ssh_keys_by_account ON ssh_keys(account_id);
         CREATE INDEX ssh_keys_by_fingerprint ON ssh_keys(fingerprint);
         """,
+        """
+        -- The scheduling life cycle (SPEC §9). Sessions gain the cancelled
+        -- statuses, a sequence (a calendar's SEQUENCE), the cancellation and
+        -- the series. SQLite cannot change a CHECK in place: the table is
+        -- rebuilt, with foreign keys off for the migration (SQLiteStore).
+        CREATE TABLE sessions_0_2 (
+            id INTEGER PRIMARY KEY,
+            coach_id INTEGER NOT NULL REFERENCES accounts(id),
+            member_id INTEGER NOT NULL REFERENCES accounts(id),
+            starts_at INTEGER NOT NULL,
+            duration_minutes INTEGER NOT NULL CHECK (duration_minutes BETWEEN 1 AND 1440),
+            status TEXT NOT NULL DEFAULT 'scheduled'
+                CHECK (status IN ('scheduled', 'in_progress', 'held', 'missed', 'cancelled', 'late_cancelled')),
+            channel TEXT NOT NULL DEFAULT 'platform' CHECK (channel IN ('platform', 'zoom', 'phone')),
+            coach_joined_at INTEGER,
+            member_joined_at INTEGER,
+            ended_at INTEGER,
+            created_at INTEGER NOT NULL,
+            sequence INTEGER NOT NULL DEFAULT 0,
+            cancelled_at INTEGER,
+            cancelled_by INTEGER REFERENCES accounts(id),
+            cancel_reason TEXT,
+            series_id INTEGER REFERENCES sessions(id),
+            CHECK ((status IN ('cancelled', 'late_cancelled')) = (cancelled_at IS NOT NULL))
+        );
+        INSERT INTO sessions_0_2 (id, coach_id, member_id, starts_at, duration_minutes, status, channel,
+                                  coach_joined_at, member_joined_at, ended_at, created_at)
+            SELECT id, coach_id, member_id, starts_at, duration_minutes, status, channel,
+                   coach_joined_at, member_joined_at, ended_at, created_at FROM sessions;
+        DROP TABLE sessions;
+        ALTER TABLE sessions_0_2 RENAME TO sessions;
+        CREATE INDEX sessions_by_coach ON sessions(coach_id, starts_at);
+        CREATE INDEX sessions_by_member ON sessions(member_id, starts_at);
+        CREATE INDEX open_sessions_by_coach ON sessions(coach_id, starts_at) WHERE status IN ('scheduled', 'in_progress');
+        CREATE INDEX open_sessions_by_member ON sessions(member_id, starts_at) WHERE status IN ('scheduled', 'in_progress');
+
+        -- Engagements: each `users bank` starts one, with its bank of sessions.
+        -- A member with none has an unlimited one from their account's creation.
+        CREATE TABLE engagements (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES accounts(id),
+            sessions INTEGER NOT NULL CHECK (sessions BETWEEN 1 AND 1000),
+            started_at INTEGER NOT NULL,
+            started_by INTEGER NOT NULL REFERENCES accounts(id),
+            -- The last change recorded before it began: later ones are its own.
+            changes_before INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX engagements_by_member ON engagements(member_id, id);
+
+        -- Every cancellation and reschedule: the member's own count towards
+        -- the flag, and a late one of theirs is charged to the bank.
+        CREATE TABLE session_changes (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            member_id INTEGER NOT NULL REFERENCES accounts(id),
+            by_id INTEGER NOT NULL REFERENCES accounts(id),
+            kind TEXT NOT NULL CHECK (kind IN ('cancel', 'reschedule')),
+            by_member INTEGER NOT NULL CHECK (by_member IN (0, 1)),
+            late INTEGER NOT NULL CHECK (late IN (0, 1)),
+            previous_starts_at INTEGER NOT NULL,
+            at INTEGER NOT NULL
+        );
+        CREATE INDEX session_changes_by_member ON session_changes(member_id, at);
+        CREATE INDEX session_changes_by_session ON session_changes(session_id);
+        CREATE INDEX sessions_ended_by_member ON sessions(member_id, ended_at) WHERE status IN ('held', 'missed');
+
+        -- A scheduled, rescheduled or cancelled notice carries its calendar
+        -- invitation, built when it was queued.
+        ALTER TABLE notices ADD COLUMN invitation TEXT;
+        """,
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }
