@@ -21,6 +21,12 @@ final class Output {
         if buffer.count >= 65_536 { flush() }
     }
 
+    /// Bytes as they are: a file format mindbeat wrote (a calendar).
+    func write(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 65_536 { flush() }
+    }
+
     func line(_ text: String = "") {
         write(text)
         buffer.append(10)

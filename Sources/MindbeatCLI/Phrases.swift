@@ -139,8 +139,11 @@ enum Phrases {
 
     /// A calendar event's description, for a party: how to join the session.
     @Sendable static func eventDescription(_ session: Session) -> String {
-        let state = session.status.isCancelled ? "Cancelled (session \(session.id)).\n" : ""
-        return state + "Join it with: mindbeat attend \(session.id)\nDetails: mindbeat sessions show \(session.id)"
+        if session.status.isCancelled {
+            return "Cancelled: session \(session.id) will not take place (it was to be joined with mindbeat attend \(session.id)).\n"
+                + "Details: mindbeat sessions show \(session.id)"
+        }
+        return "Join it with: mindbeat attend \(session.id)\nDetails: mindbeat sessions show \(session.id)"
     }
 
     /// What a cancel or a reschedule did, for the one who made it: the new

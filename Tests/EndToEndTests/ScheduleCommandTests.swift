@@ -57,6 +57,14 @@ struct ScheduleCommandTests {
         expectFailure(try box.run("sessions", "cancel", id, "--reason", "  "), 64, "--reason")
         expectFailure(try box.run("sessions", "cancel", "0", "--reason", "x"), 64)
         #expect(box.dump() == before)
+        // Ann, an admin, sees of Di's session what a line manager sees, and may move it.
+        let theirs = try box.schedule("2026-12-06T09:00:00Z", member: "ed@example.com", as: "di")
+        let shown = try box.run("sessions", "show", theirs, "--json")
+        #expect(Set(shown.object.keys) == managerKeys)
+        expectFailure(try box.run("chat", theirs), 66)
+        let beforeMove = box.dump()
+        try box.expectOK(box.run("sessions", "reschedule", theirs, "--at", "2026-12-06T10:00:00Z"))
+        #expect(box.dump() != beforeMove)
     }
 
     @Test func aCancelledSessionCannotBeAttendedAndAManagerSeesOnlyItsStatus() throws {
@@ -187,7 +195,7 @@ struct ScheduleCommandTests {
         try box.expectOK(box.run("sessions", "cancel", other, "--reason", "sorry"))
         try box.expectOK(box.run(["calendar"], stdoutPath: second))
         let script = """
-            import sys, icalendar
+            import re, sys, icalendar
             first, second, name, moved, cancelled = sys.argv[1:]
             for path in (first, second):
                 raw = open(path, 'rb').read()
@@ -205,7 +213,7 @@ struct ScheduleCommandTests {
                         assert prop in event, prop
                     assert event.decoded('DTSTART').utcoffset().total_seconds() == 0
                     assert event['DTSTART'].to_ical().endswith(b'Z')
-                    found[str(event['DESCRIPTION']).split('mindbeat attend ')[1].split()[0]] = event
+                    found[re.search(r'mindbeat attend ([0-9]+)', str(event['DESCRIPTION'])).group(1)] = event
                 return found
             before, after = events(first), events(second)
             zoe = after[moved]

@@ -362,3 +362,57 @@ struct SchedulingServiceTests {
         #expect(try f.mindbeat.calendar(f.actor("ann"), from: at("2026-12-06T00:00:00Z"), to: nil).events.isEmpty)
     }
 }
+
+/// What the attack on the first build of §9 found.
+@Suite("The scheduling life cycle: edges")
+struct SchedulingEdgeTests {
+    @Test func aSessionHeldInTheSecondABankBeginsBelongsToTheEngagementBefore() throws {
+        let f = try Fixture(now: "2026-12-01T07:00:00Z")
+        let id = try f.schedule("2026-12-01T08:00:00Z")
+        f.clock.set("2026-12-01T08:00:00Z")
+        _ = try f.mindbeat.attend(f.actor("ann"), id: id)
+        _ = try f.mindbeat.attend(f.actor("bo"), id: id)
+        f.clock.set("2026-12-01T09:00:00Z")
+        _ = try f.mindbeat.end(f.actor("ann"), id: id, as: .held)
+        let bank = try f.mindbeat.setBank(f.actor("ann"), memberEmail: "bo@example.com", sessions: 1)
+        #expect(bank.engagement.used == 0 && bank.engagement.remaining == 1)
+        // The bank of one is not used up by a session held before it began.
+        _ = try f.schedule("2026-12-03T10:00:00Z")
+        #expect(throws: MindbeatError.self) { try f.schedule("2026-12-04T10:00:00Z") }
+    }
+
+    @Test func aSessionEndedInTheSameSecondAfterTheBankIsUsedInIt() throws {
+        let f = try Fixture(now: "2026-12-01T08:00:00Z")
+        let id = try f.schedule("2026-12-01T08:00:00Z")
+        _ = try f.mindbeat.attend(f.actor("ann"), id: id)
+        _ = try f.mindbeat.attend(f.actor("bo"), id: id)
+        _ = try f.mindbeat.setBank(f.actor("ann"), memberEmail: "bo@example.com", sessions: 2)
+        _ = try f.mindbeat.end(f.actor("ann"), id: id, as: .held)
+        let memberID = try f.session(id).member.id
+        let engagement = try f.mindbeat.store.read { tx in try tx.engagement(memberID: memberID) }
+        #expect(engagement.used == 1 && engagement.scheduled == 0 && engagement.remaining == 1)
+    }
+
+    @Test func anAdminWhoIsNotAPartySeesTheAttendanceOfAnySession() throws {
+        let f = try Fixture(now: "2026-12-01T08:00:00Z")
+        let id = try f.mindbeat.schedule(f.actor("di"), startsAt: at("2026-12-02T09:00:00Z"), memberEmail: "ed@example.com",
+                                         coachEmail: nil)
+        let shown = try f.mindbeat.session(f.actor("ann"), id: id)
+        #expect(shown.view.access == .lineManager && shown.contactAttempts.isEmpty)
+        // Not an admin: it does not exist for them.
+        #expect(throws: MindbeatError.notFound(.session(id))) { try f.mindbeat.session(f.actor("bo"), id: id) }
+        // Still no chat for the admin.
+        #expect(throws: MindbeatError.notFound(.session(id))) { try f.mindbeat.chat(f.actor("ann"), id: id) }
+    }
+
+    @Test func aLineManagerWithTheAdminRightCannotSetTheirReportsBank() throws {
+        let f = try Fixture(now: "2026-12-01T08:00:00Z")
+        try f.add("gil", NewAccount(role: .manager, name: "Gil Lead", email: "gil@example.com", isAdmin: true), by: "ann")
+        try f.add("jo", NewAccount(role: .member, name: "Jo Member", email: "jo@example.com", managerEmail: "gil@example.com"),
+                  by: "ann")
+        #expect(throws: MindbeatError.forbidden(.lineManager(.setBank))) {
+            try f.mindbeat.setBank(f.actor("gil"), memberEmail: "jo@example.com", sessions: 3)
+        }
+        #expect(try f.mindbeat.setBank(f.actor("gil"), memberEmail: "bo@example.com", sessions: 3).engagement.sessions == 3)
+    }
+}

@@ -22,7 +22,7 @@ extension Commands {
         ],
         action: .signedIn { signedIn, arguments in
             let feed = try signedIn.mindbeat.calendar(signedIn.actor, from: arguments[.from], to: arguments[.to])
-            signedIn.out.write(feed.document)
+            feed.write { signedIn.out.write(bytes: $0) }
         }
     )
 }

@@ -6,8 +6,9 @@ extension Commands {
         summary: "show one session",
         discussion: """
             Shows a session: its time, people, status, counter and channel, and, once cancelled, \
-            who cancelled it, when and why; to its coach also the contact attempts with their notes. A line manager sees the time, the people and \
-            the status only.
+            who cancelled it, when and why; to its coach also the contact attempts with their \
+            notes. A line manager sees the time, the people and the status only, and so does an \
+            admin who is not a party (an admin may cancel and reschedule any session).
             """,
         positionals: [Positional(Key.id, "the session")],
         options: [CommonOptions.json],

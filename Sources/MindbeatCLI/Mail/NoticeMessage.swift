@@ -117,11 +117,17 @@ enum NoticeMessage {
             }
         case .flagged:
             guard let session else { return ("A member was flagged", hello + "A member was flagged.\n\n    mindbeat members" + signature) }
+            // Made when it is sent: the session may have moved since, so only
+            // its id, which never changes, is named.
+            let coach = session.coach.id == notice.recipient.id
+            let whose = coach ? "" : " (coached by \(session.coach.name))"
+            let see = coach ? "To see their bank and changes:\n\n    mindbeat members"
+                            : "To see the session:\n\n    mindbeat sessions show \(session.id)"
             return (
                 "\(session.member.name) changed a session for the \(ordinal(Policy.flaggedChange)) time",
-                hello + "\(session.member.name) has cancelled or rescheduled \(Policy.flaggedChange) sessions in this engagement;\n"
-                    + "the \(ordinal(Policy.flaggedChange)) was session \(session.id) of \(zone.dateTime(session.startsAt)). "
-                    + "Mindbeat's policy flags this.\nTo see their bank and changes:\n\n    mindbeat members" + signature
+                hello + "\(session.member.name)\(whose) has cancelled or rescheduled \(Policy.flaggedChange) sessions in this "
+                    + "engagement; the \(ordinal(Policy.flaggedChange)) change was to session \(session.id).\n"
+                    + "Mindbeat's policy flags this. \(see)" + signature
             )
         case .account:
             let what = takeover.map { Phrases.takeover($0, zone: zone) } ?? "An administrator changed how your account logs in."

@@ -50,6 +50,9 @@ public struct Account: Equatable, Sendable {
     public var firstName: String {
         name.split(separator: " ").first.map(String.init) ?? name
     }
+
+    /// The account as a session names it.
+    public var person: Person { Person(id: id, email: email, name: name, phone: phone, zoom: zoom, managerID: managerID) }
 }
 
 /// A person as a session names them.

@@ -10,11 +10,12 @@ public enum CalendarMethod: String, Sendable {
 
 /// One session as a calendar shows it: a `VEVENT`.
 public struct CalendarEvent: Equatable, Sendable {
-    public let uid: String
+    public let sessionID: Int64
+    /// The database's id, part of the UID.
+    public let installID: String
     public let sequence: Int64
     public let start: Instant
     public let end: Instant
-    public let summary: String
     public let cancelled: Bool
     /// The coach.
     public let organizer: Person
@@ -26,22 +27,31 @@ public struct CalendarEvent: Equatable, Sendable {
     /// The event of a session, with `description` for a party (how to join
     /// it); a line manager gets attendance only (nil).
     public init(session: Session, installID: String, description: String?) {
-        uid = ICalendar.uid(sessionID: session.id, installID: installID)
+        sessionID = session.id
+        self.installID = installID
         sequence = session.sequence
         start = session.startsAt
         end = session.endsAt
-        summary = "Coaching: \(session.coach.name) with \(session.member.name)"
         cancelled = session.status.isCancelled
         organizer = session.coach
         attendee = session.member
         self.description = description
     }
+
+    /// Stable for the session, different in every database.
+    public var uid: String { ICalendar.uid(sessionID: sessionID, installID: installID) }
+
+    /// `Coaching: <coach> with <member>`.
+    public var summary: String { "Coaching: \(organizer.name) with \(attendee.name)" }
 }
 
 /// iCalendar (RFC 5545) as mindbeat writes it: lines ending in CRLF, folded
 /// at 75 octets without splitting a UTF-8 character, TEXT values escaped.
 public enum ICalendar {
     public static let productID = "-//mindbeat//mindbeat//EN"
+
+    /// The bytes a TEXT value does not hold as they are: controls, `\`, `;`, `,`.
+    static let escaped: [Bool] = (0..<256).map { $0 < 0x20 || $0 == 0x7F || $0 == 0x5C || $0 == 0x3B || $0 == 0x2C }
 
     /// The UID of a session's event: stable for the session, and different
     /// in every database (the install id is part of it).
@@ -51,75 +61,78 @@ public enum ICalendar {
 
     /// A whole `VCALENDAR` object, made at `stamp` (its `DTSTAMP`).
     public static func document(method: CalendarMethod, events: [CalendarEvent], stamp: Instant) -> String {
-        var writer = Writer()
-        writer.reserve(events.count * 520 + 160)
+        var out: [UInt8] = []
+        write(method: method, events: events, stamp: stamp) { out += $0 }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The same object, handed to `emit` in pieces of about 64 KiB, so that a
+    /// calendar of thousands of sessions is never held whole.
+    public static func write(method: CalendarMethod, events: [CalendarEvent], stamp: Instant, emit: ([UInt8]) -> Void) {
+        var writer = Writer(capacity: 70_000)
         writer.line("BEGIN:VCALENDAR")
         writer.line("VERSION:2.0")
         writer.line("PRODID:" + productID)
         writer.line("CALSCALE:GREGORIAN")
         writer.line("METHOD:" + method.rawValue)
-        let dtstamp = "DTSTAMP:" + utc(stamp)
+        writer.start("DTSTAMP:")
+        writer.utc(stamp)
+        let dtstamp = writer.pendingBytes
+        writer.start("")
         for event in events {
             writer.line("BEGIN:VEVENT")
-            writer.line("UID:", text: event.uid)
-            writer.line(dtstamp)
-            writer.line("DTSTART:" + utc(event.start))
-            writer.line("DTEND:" + utc(event.end))
-            writer.line("SUMMARY:", text: event.summary)
-            writer.line("SEQUENCE:" + String(event.sequence))
+            // session-ID-INSTALLID@mindbeat, written in place.
+            writer.start("UID:session-")
+            writer.raw(String(event.sessionID))
+            writer.raw("-")
+            writer.text(event.installID)
+            writer.raw("@mindbeat")
+            writer.end()
+            writer.line(bytes: dtstamp)
+            writer.start("DTSTART:")
+            writer.utc(event.start)
+            writer.end()
+            writer.start("DTEND:")
+            writer.utc(event.end)
+            writer.end()
+            writer.start("SUMMARY:Coaching: ")
+            writer.text(event.organizer.name)
+            writer.raw(" with ")
+            writer.text(event.attendee.name)
+            writer.end()
+            writer.start("SEQUENCE:")
+            writer.raw(String(event.sequence))
+            writer.end()
             writer.line(event.cancelled || method == .cancel ? "STATUS:CANCELLED" : "STATUS:CONFIRMED")
-            writer.line("ORGANIZER;CN=" + parameter(event.organizer.name) + ":mailto:" + event.organizer.email)
-            writer.line("ATTENDEE;CN=" + parameter(event.attendee.name)
-                        + ";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:" + event.attendee.email)
-            if let description = event.description { writer.line("DESCRIPTION:", text: description) }
+            writer.start("ORGANIZER;CN=")
+            writer.parameter(event.organizer.name)
+            writer.raw(":mailto:")
+            writer.raw(event.organizer.email)
+            writer.end()
+            writer.start("ATTENDEE;CN=")
+            writer.parameter(event.attendee.name)
+            writer.raw(";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:")
+            writer.raw(event.attendee.email)
+            writer.end()
+            if let description = event.description {
+                writer.start("DESCRIPTION:")
+                writer.text(description)
+                writer.end()
+            }
             writer.line("END:VEVENT")
+            if writer.buffered >= 65_536 { emit(writer.take()) }
         }
         writer.line("END:VCALENDAR")
-        return writer.string
+        emit(writer.take())
     }
 
-    /// `20261201T090000Z`.
-    public static func utc(_ instant: Instant) -> String {
-        let civil = CivilDateTime(utcSeconds: instant.secondsSinceEpoch)
-        return pad(civil.year, 4) + pad(civil.month, 2) + pad(civil.day, 2) + "T"
-            + pad(civil.hour, 2) + pad(civil.minute, 2) + pad(civil.second, 2) + "Z"
-    }
-
-    /// A TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma and line
-    /// breaks escaped. Names were checked at input, so no other control
-    /// character reaches here; any that did is dropped.
-    public static func text(_ value: String) -> String {
-        var bytes: [UInt8] = []
-        escape(value, into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    static func escape(_ value: String, into bytes: inout [UInt8]) {
-        for byte in value.utf8 {
-            switch byte {
-            case 0x5C, 0x3B, 0x2C: bytes += [0x5C, byte]  // \ ; ,
-            case 0x0A: bytes += [0x5C, 0x6E]  // \n
-            case 0..<0x20, 0x7F: continue
-            default: bytes.append(byte)
-            }
-        }
-    }
-
-    /// A parameter value, always quoted; a double quote, caret or line break
-    /// inside is written as RFC 6868 says (`^'`, `^^`, `^n`).
-    public static func parameter(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "^'"
-            case "^": out += "^^"
-            case "\n": out += "^n"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7f { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+    /// What `build` writes into one content line, unfolded and without its
+    /// line end: a value as it is encoded.
+    static func encoded(_ build: (inout Writer) -> Void) -> String {
+        var writer = Writer()
+        writer.start("")
+        build(&writer)
+        return String(decoding: writer.pendingBytes, as: UTF8.self)
     }
 
     /// One content line, folded: at most 75 octets a line (the leading space
@@ -131,44 +144,146 @@ public enum ICalendar {
         return writer.string
     }
 
-    /// Content lines into one buffer of bytes.
+    /// Content lines into one buffer of bytes: each line is built in
+    /// `pending` (`start`, then values, then `end`) and folded into `bytes`.
     struct Writer {
         private var bytes: [UInt8] = []
         private var pending: [UInt8] = []
+        private let escaped = ICalendar.escaped
 
-        mutating func reserve(_ count: Int) { bytes.reserveCapacity(count) }
+        init(capacity: Int = 0) {
+            bytes.reserveCapacity(capacity)
+            pending.reserveCapacity(512)
+        }
 
-        /// `name` as is, then `value` escaped as TEXT.
-        mutating func line(_ name: String, text value: String) {
+        var pendingBytes: [UInt8] { pending }
+
+        /// How many bytes wait to be taken.
+        var buffered: Int { bytes.count }
+
+        /// The bytes written so far, leaving the buffer empty.
+        mutating func take() -> [UInt8] {
+            defer { bytes.removeAll(keepingCapacity: true) }
+            return bytes
+        }
+
+        /// A whole line of bytes that are already a content line.
+        mutating func line(bytes line: [UInt8]) {
             pending.removeAll(keepingCapacity: true)
-            pending += name.utf8
-            ICalendar.escape(value, into: &pending)
-            flush()
+            pending.append(contentsOf: line)
+            end()
         }
 
         mutating func line(_ content: String) {
-            pending.removeAll(keepingCapacity: true)
-            pending += content.utf8
-            flush()
+            start(content)
+            end()
         }
 
-        private mutating func flush() {
-            var width = 0
-            var index = 0
-            while index < pending.count {
-                // The whole UTF-8 sequence this byte starts.
-                let lead = pending[index]
-                var length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
-                length = min(length, pending.count - index)
-                if width + length > 75 {
-                    bytes += [13, 10, 32]
-                    width = 1
+        mutating func start(_ name: String) {
+            pending.removeAll(keepingCapacity: true)
+            pending.append(contentsOf: name.utf8)
+        }
+
+        mutating func raw(_ value: String) { pending.append(contentsOf: value.utf8) }
+
+        /// A TEXT value, escaped.
+        mutating func text(_ value: String) {
+            var value = value
+            value.withUTF8 { utf8 in
+                // Most values need nothing escaped: one copy.
+                var plain = true
+                var index = 0
+                while plain && index < utf8.count {
+                    plain = !escaped[Int(utf8[index])]
+                    index += 1
                 }
-                bytes += pending[index..<(index + length)]
-                width += length
-                index += length
+                if plain {
+                    pending.append(contentsOf: utf8)
+                    return
+                }
+                for byte in utf8 {
+                    switch byte {
+                    case 0x5C, 0x3B, 0x2C:  // \ ; ,
+                        pending.append(0x5C)
+                        pending.append(byte)
+                    case 0x0A:
+                        pending.append(0x5C)
+                        pending.append(0x6E)  // \n
+                    case 0..<0x20, 0x7F: continue
+                    default: pending.append(byte)
+                    }
+                }
             }
-            bytes += [13, 10]
+        }
+
+        /// A parameter value in double quotes, RFC 6868's carets inside.
+        mutating func parameter(_ value: String) {
+            pending.append(0x22)
+            var value = value
+            value.withUTF8 { utf8 in
+                for byte in utf8 {
+                    switch byte {
+                    case 0x22:
+                        pending.append(0x5E)
+                        pending.append(0x27)  // ^'
+                    case 0x5E:
+                        pending.append(0x5E)
+                        pending.append(0x5E)  // ^^
+                    case 0x0A:
+                        pending.append(0x5E)
+                        pending.append(0x6E)  // ^n
+                    case 0..<0x20, 0x7F: continue
+                    default: pending.append(byte)
+                    }
+                }
+            }
+            pending.append(0x22)
+        }
+
+        /// `20261201T090000Z`.
+        mutating func utc(_ instant: Instant) {
+            let civil = CivilDateTime(utcSeconds: instant.secondsSinceEpoch)
+            digits(civil.year, 4)
+            digits(civil.month, 2)
+            digits(civil.day, 2)
+            pending.append(0x54)  // T
+            digits(civil.hour, 2)
+            digits(civil.minute, 2)
+            digits(civil.second, 2)
+            pending.append(0x5A)  // Z
+        }
+
+        /// `value` in `width` decimal digits (2 or 4), leading zeros kept.
+        private mutating func digits(_ value: Int64, _ width: Int) {
+            let rest = max(0, value)
+            if width == 4 {
+                pending.append(UInt8(48 + rest / 1000 % 10))
+                pending.append(UInt8(48 + rest / 100 % 10))
+            }
+            pending.append(UInt8(48 + rest / 10 % 10))
+            pending.append(UInt8(48 + rest % 10))
+        }
+
+        /// Folds the pending line into the buffer: cut every 75 octets (74
+        /// after the space that begins a continuation), moved back so that it
+        /// never falls inside a UTF-8 sequence; CRLF at each end.
+        mutating func end() {
+            let count = pending.count
+            var start = 0
+            var width = 75
+            while count - start > width {
+                var cut = start + width
+                while cut > start + 1 && pending[cut] & 0xC0 == 0x80 { cut -= 1 }
+                bytes.append(contentsOf: pending[start..<cut])
+                bytes.append(13)
+                bytes.append(10)
+                bytes.append(32)
+                start = cut
+                width = 74
+            }
+            bytes.append(contentsOf: pending[start..<count])
+            bytes.append(13)
+            bytes.append(10)
         }
 
         var string: String { String(decoding: bytes, as: UTF8.self) }

@@ -264,14 +264,14 @@ extension Mindbeat {
                 throw MindbeatError.forbidden(.coachesOnly(.listMembers))
             }
             return try people.map { person in
-                let counts = try tx.attendanceCounts(memberID: person.id)
                 var next = try tx.nextSession(memberID: person.id).map { SessionView(session: $0, access: access) }
                 // A member's next session may be with someone other than this coach
                 // only if their coach changed; show it only to its parties.
                 if let view = next, access == .party(.coach), view.session.coach.id != me.id { next = nil }
-                let engagement = access == .lineManager ? nil : try tx.engagement(memberID: person.id)
-                return MemberSummary(account: person, nextSession: next, held: counts.held, missed: counts.missed,
-                                     engagement: engagement)
+                let standing = try tx.standing(memberID: person.id)
+                // A line manager sees attendance only: no bank, changes or flag.
+                return MemberSummary(account: person, nextSession: next, held: standing.held, missed: standing.missed,
+                                     engagement: access == .lineManager ? nil : standing.engagement)
             }
         }
     }

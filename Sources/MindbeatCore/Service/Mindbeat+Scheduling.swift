@@ -26,6 +26,11 @@ public struct CalendarFeed: Sendable {
 
     /// The iCalendar text (RFC 5545) of the feed.
     public var document: String { ICalendar.document(method: .publish, events: events, stamp: stamp) }
+
+    /// The same text, handed to `emit` in pieces.
+    public func write(_ emit: ([UInt8]) -> Void) {
+        ICalendar.write(method: .publish, events: events, stamp: stamp, emit: emit)
+    }
 }
 
 extension Mindbeat {
@@ -95,7 +100,9 @@ extension Mindbeat {
                 new.startsSeries = starts.count > 1 && ids.isEmpty
                 let id = try tx.insertSession(new, at: now)
                 ids.append(id)
-                guard let session = try tx.session(id: id) else { throw MindbeatError.internal("session \(id) vanished") }
+                var session = Session(id: id, coach: coach.person, member: member.person, startsAt: start,
+                                      durationMinutes: durationMinutes)
+                session.seriesID = starts.count > 1 ? ids.first : nil
                 try queueUpcoming(session, tx, now: now)
                 try queueInvitations(session, kind: .scheduled, actor: me, tx, now: now)
             }
@@ -155,6 +162,7 @@ extension Mindbeat {
         if start < now { return [.startsInPast(start)] }
         var reasons: [Unmet] = []
         let end = start.plus(minutes: durationMinutes)
+        guard try tx.hasOverlap(coachID: coach.id, memberID: member.id, start: start, end: end, except: except) else { return [] }
         for other in try tx.overlappingSessions(coachID: coach.id, memberID: member.id, start: start, end: end)
         where other.id != except {
             let whose = other.coach.id == coach.id ? coach.name : member.name
@@ -260,7 +268,8 @@ extension Mindbeat {
     /// not a party acted). Earlier invitations of the session still waiting
     /// are withdrawn, so an old REQUEST never brings back a cancelled event.
     private func queueInvitations(_ session: Session, kind: NoticeKind, actor me: Account, _ tx: any StoreWriter, now: Instant) throws {
-        try tx.withdrawNotices(sessionID: session.id, kinds: NoticeKind.invitations)
+        // A new session has none to withdraw.
+        if kind != .scheduled { try tx.withdrawNotices(sessionID: session.id, kinds: NoticeKind.invitations) }
         let method: CalendarMethod = kind == .cancelled ? .cancel : .request
         let invitation = ICalendar.document(
             method: method, events: [CalendarEvent(session: session, installID: store.installID, description: eventDescription(session))], stamp: now)
@@ -279,6 +288,9 @@ extension Mindbeat {
             guard member.role == .member else {
                 throw MindbeatError.refused(Refusal(.setBank(email: member.email), reasons: [.notAMember(email: member.email)]))
             }
+            // The line-manager rule wins over the admin right: the bank is not
+            // for the member's line manager to see or set.
+            if member.managerID == me.id { throw MindbeatError.forbidden(.lineManager(.setBank)) }
             _ = try tx.startEngagement(memberID: member.id, sessions: sessions, by: me.id, at: now)
             return BankOutcome(member: member, engagement: try tx.engagement(memberID: member.id))
         }

@@ -65,9 +65,16 @@ extension Mindbeat {
     }
 
     /// One session, as the caller may see it.
+    /// An admin who is neither a party nor the member's line manager sees
+    /// the attendance fields, as a line manager does: they may cancel and
+    /// reschedule any session (SPEC §1).
     public func session(_ actor: Actor, id: Int64) throws -> SessionDetail {
         try read(actor) { tx, me in
-            let (session, access) = try access(to: try tx.session(id: id), id: id, for: me)
+            let found = try tx.session(id: id)
+            if let found, me.isAdmin, found.party(of: me.id) == nil {
+                return SessionDetail(view: SessionView(session: found, access: .lineManager), contactAttempts: [])
+            }
+            let (session, access) = try access(to: found, id: id, for: me)
             let attempts = access == .party(.coach) ? try tx.contactAttempts(sessionID: id) : []
             return SessionDetail(view: SessionView(session: session, access: access), contactAttempts: attempts)
         }

@@ -123,6 +123,19 @@ public struct Engagement: Equatable, Sendable {
     public var isFlagged: Bool { changes >= Int64(Policy.flaggedChange) }
 }
 
+/// A member's attendance over all time, and their current engagement.
+public struct MemberStanding: Equatable, Sendable {
+    public let held: Int64
+    public let missed: Int64
+    public let engagement: Engagement
+
+    public init(held: Int64, missed: Int64, engagement: Engagement) {
+        self.held = held
+        self.missed = missed
+        self.engagement = engagement
+    }
+}
+
 /// A cancellation or a reschedule, as it is recorded: the member's own count
 /// towards the flag, and a late one of theirs is charged to the bank.
 public struct SessionChange: Equatable, Sendable {

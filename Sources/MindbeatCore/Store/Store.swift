@@ -69,15 +69,17 @@ public protocol StoreReader {
     /// the scope and window asked for: upcoming oldest first, past newest
     /// first, all oldest first.
     func sessions(visibleTo accountID: Int64, scope: SessionScope, memberID: Int64?, from: Instant?, to: Instant?) throws -> [Session]
+    /// Whether an open session of the coach or the member, other than
+    /// `except`, overlaps [start, end).
+    func hasOverlap(coachID: Int64, memberID: Int64, start: Instant, end: Instant, except: Int64?) throws -> Bool
     /// A coach's or member's open sessions that overlap [start, end).
     func overlappingSessions(coachID: Int64, memberID: Int64, start: Instant, end: Instant) throws -> [Session]
-    /// How many of a member's sessions were held and missed.
-    func attendanceCounts(memberID: Int64) throws -> (held: Int64, missed: Int64)
     /// A member's next open session.
     func nextSession(memberID: Int64) throws -> Session?
-    /// A member's current engagement: its bank, what it used, what is
-    /// booked, and the member's changes in it (SPEC §9).
-    func engagement(memberID: Int64) throws -> Engagement
+    /// How many of a member's sessions were held and missed, and their
+    /// current engagement: its bank, what it used, what is booked, and the
+    /// member's changes in it (SPEC §9).
+    func standing(memberID: Int64) throws -> MemberStanding
     func chatMessages(sessionID: Int64) throws -> [ChatMessage]
     func contactAttempts(sessionID: Int64) throws -> [ContactAttempt]
 
@@ -111,6 +113,11 @@ public protocol StoreReader {
     func notices(hidingReportsOf managerID: Int64) throws -> [Notice]
     /// Whether a notice of this kind for this session still waits to be sent.
     func hasUnsentNotice(recipientID: Int64, sessionID: Int64, kind: NoticeKind) throws -> Bool
+}
+
+extension StoreReader {
+    /// A member's current engagement.
+    public func engagement(memberID: Int64) throws -> Engagement { try standing(memberID: memberID).engagement }
 }
 
 /// The changes a write transaction can make.

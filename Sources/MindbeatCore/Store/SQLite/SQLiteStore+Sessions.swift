@@ -85,12 +85,15 @@ extension SQLiteTransaction {
         let filter = conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ")
         let order = scope == .past ? "s.starts_at DESC, s.id DESC" : "s.starts_at, s.id"
         // Three index lookups instead of one OR over the whole table: the
-        // caller's sessions as coach, as member, and those of their reports.
+        // caller's sessions as coach, as member, and those of their reports —
+        // reports first (CROSS JOIN fixes the order): with an index on
+        // (member_id, status), SQLite's planner scanned every open session
+        // of the database instead, 3.6× the work at 1,000,000 sessions.
         let sql = SQLiteTransaction.sessionSelect + """
              WHERE s.id IN (
                 SELECT id FROM sessions WHERE coach_id = ?\(status)
                 UNION ALL SELECT id FROM sessions WHERE member_id = ?\(status)
-                UNION ALL SELECT sessions.id FROM sessions JOIN accounts r ON r.id = sessions.member_id
+                UNION ALL SELECT sessions.id FROM accounts r CROSS JOIN sessions ON sessions.member_id = r.id
                     WHERE r.manager_id = ?\(status))
             \(filter) ORDER BY \(order)
             """
@@ -114,6 +117,22 @@ extension SQLiteTransaction {
             .integer(coachID), .integer(memberID), .integer(earliest), .integer(end.secondsSinceEpoch),
             .integer(start.secondsSinceEpoch),
         ]).map(SQLiteTransaction.session(from:))
+    }
+
+    /// Whether any open session of the coach or the member but `except`
+    /// overlaps [start, end): two index probes and no rows built, for the
+    /// common case of a free slot (a series asks 52 times).
+    func hasOverlap(coachID: Int64, memberID: Int64, start: Instant, end: Instant, except: Int64?) throws -> Bool {
+        let earliest = start.secondsSinceEpoch - 1440 * 60
+        let open = SQLiteTransaction.openStatuses
+        return try db.integer(
+            """
+            SELECT EXISTS (SELECT 1 FROM sessions WHERE coach_id = ?1 AND status IN \(open) AND starts_at > ?3
+                           AND starts_at < ?4 AND starts_at + duration_minutes * 60 > ?5 AND id <> ?6)
+                OR EXISTS (SELECT 1 FROM sessions WHERE member_id = ?2 AND status IN \(open) AND starts_at > ?3
+                           AND starts_at < ?4 AND starts_at + duration_minutes * 60 > ?5 AND id <> ?6)
+            """, [.integer(coachID), .integer(memberID), .integer(earliest), .integer(end.secondsSinceEpoch),
+                  .integer(start.secondsSinceEpoch), .integer(except ?? 0)]) == 1
     }
 
     func insertSession(_ new: NewSession, at now: Instant) throws -> Int64 {
@@ -164,36 +183,45 @@ extension SQLiteTransaction {
     func startEngagement(memberID: Int64, sessions: Int64, by accountID: Int64, at now: Instant) throws -> Int64 {
         try db.run(
             """
-            INSERT INTO engagements (member_id, sessions, started_at, started_by, changes_before)
-            VALUES (?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM session_changes))
+            INSERT INTO engagements (member_id, sessions, started_at, started_by, changes_before, ended_before)
+            VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(id), 0) FROM session_changes),
+                    (SELECT count(*) FROM sessions WHERE member_id = ?1 AND status IN ('held', 'missed')))
             """,
             [.integer(memberID), .integer(sessions), .integer(now.secondsSinceEpoch), .integer(accountID)])
         return db.lastInsertedRowID
     }
 
-    /// A member's current engagement and its counts, in one statement. A
-    /// change recorded after the engagement began (by row id, so that one
-    /// made in the same second as `users bank` is placed rightly) is its own;
-    /// a session ended at or after its start was used in it.
-    static let engagementSQL = """
-        WITH e AS (SELECT id, sessions, started_at, changes_before FROM engagements
+    /// A member's attendance and current engagement, in one statement that
+    /// reads their sessions once (from an index: `sessions_by_member_status`).
+    /// The changes recorded after the engagement began (by row id) and the
+    /// held and missed sessions beyond those there were when it began are
+    /// its own, so that what happens in the same second as `users bank` is
+    /// placed rightly.
+    static let standingSQL = """
+        WITH e AS (SELECT id, sessions, started_at, changes_before, ended_before FROM engagements
                    WHERE member_id = ?1 ORDER BY id DESC LIMIT 1),
-             base AS (SELECT (SELECT id FROM e) AS id, (SELECT sessions FROM e) AS sessions,
-                             coalesce((SELECT started_at FROM e), (SELECT created_at FROM accounts WHERE id = ?1)) AS since,
-                             coalesce((SELECT changes_before FROM e), 0) AS before)
-        SELECT id, sessions, since,
-               (SELECT count(*) FROM sessions WHERE member_id = ?1 AND status IN ('held', 'missed') AND ended_at >= base.since),
-               (SELECT count(*) FROM sessions WHERE member_id = ?1 AND status IN \(openStatuses)),
-               (SELECT count(*) FROM session_changes WHERE member_id = ?1 AND by_member = 1 AND id > base.before),
-               (SELECT count(*) FROM session_changes WHERE member_id = ?1 AND by_member = 1 AND late = 1 AND id > base.before)
-        FROM base
+             s AS (SELECT coalesce(sum(status = 'held'), 0) AS held, coalesce(sum(status = 'missed'), 0) AS missed,
+                          coalesce(sum(status IN \(openStatuses)), 0) AS open
+                   FROM sessions WHERE member_id = ?1)
+        SELECT (SELECT id FROM e), (SELECT sessions FROM e),
+               coalesce((SELECT started_at FROM e), (SELECT created_at FROM accounts WHERE id = ?1)),
+               s.held, s.missed, s.open, coalesce((SELECT ended_before FROM e), 0),
+               (SELECT count(*) FROM session_changes WHERE member_id = ?1 AND by_member = 1
+                  AND id > coalesce((SELECT changes_before FROM e), 0)),
+               (SELECT count(*) FROM session_changes WHERE member_id = ?1 AND by_member = 1 AND late = 1
+                  AND id > coalesce((SELECT changes_before FROM e), 0))
+        FROM s
         """
 
-    func engagement(memberID: Int64) throws -> Engagement {
-        guard let row = try db.row(SQLiteTransaction.engagementSQL, [.integer(memberID)]) else { throw CorruptRow() }
-        return Engagement(
+    func standing(memberID: Int64) throws -> MemberStanding {
+        guard let row = try db.row(SQLiteTransaction.standingSQL, [.integer(memberID)]) else { throw CorruptRow() }
+        let held = row.integer(3) ?? 0
+        let missed = row.integer(4) ?? 0
+        let engagement = Engagement(
             id: row.integer(0), startedAt: try row.requiredInstant(2), sessions: row.integer(1),
-            used: (row.integer(3) ?? 0) + (row.integer(6) ?? 0), scheduled: row.integer(4) ?? 0, changes: row.integer(5) ?? 0)
+            used: held + missed - (row.integer(6) ?? 0) + (row.integer(8) ?? 0), scheduled: row.integer(5) ?? 0,
+            changes: row.integer(7) ?? 0)
+        return MemberStanding(held: held, missed: missed, engagement: engagement)
     }
 
     /// Writes the protocol state of a session back.
@@ -206,16 +234,6 @@ extension SQLiteTransaction {
             [.text(session.status.rawValue), .text(session.channel.rawValue),
              SQLiteValue(session.coachJoinedAt?.secondsSinceEpoch), SQLiteValue(session.memberJoinedAt?.secondsSinceEpoch),
              SQLiteValue(session.endedAt?.secondsSinceEpoch), .integer(session.id)])
-    }
-
-    /// Counts of held and missed sessions of a member.
-    func attendanceCounts(memberID: Int64) throws -> (held: Int64, missed: Int64) {
-        let row = try db.row(
-            """
-            SELECT coalesce(sum(status = 'held'), 0), coalesce(sum(status = 'missed'), 0)
-            FROM sessions WHERE member_id = ?
-            """, [.integer(memberID)])
-        return (row?.integer(0) ?? 0, row?.integer(1) ?? 0)
     }
 
     /// A member's next session that has not ended.

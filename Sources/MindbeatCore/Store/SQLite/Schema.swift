@@ -194,6 +194,11 @@ enum Schema {
         -- statuses, a sequence (a calendar's SEQUENCE), the cancellation and
         -- the series. SQLite cannot change a CHECK in place: the table is
         -- rebuilt, with foreign keys off for the migration (SQLiteStore).
+        -- Its CHECKs are OR chains, not IN lists: SQLite checks a constant IN
+        -- list of more than two values through a temporary table on every
+        -- insert and update, which made a 52-session series a third dearer.
+        -- Comments stay outside the CREATE statements: SQLite keeps their
+        -- text in sqlite_schema and parses it again in every process.
         CREATE TABLE sessions_0_2 (
             id INTEGER PRIMARY KEY,
             coach_id INTEGER NOT NULL REFERENCES accounts(id),
@@ -201,8 +206,9 @@ enum Schema {
             starts_at INTEGER NOT NULL,
             duration_minutes INTEGER NOT NULL CHECK (duration_minutes BETWEEN 1 AND 1440),
             status TEXT NOT NULL DEFAULT 'scheduled'
-                CHECK (status IN ('scheduled', 'in_progress', 'held', 'missed', 'cancelled', 'late_cancelled')),
-            channel TEXT NOT NULL DEFAULT 'platform' CHECK (channel IN ('platform', 'zoom', 'phone')),
+                CHECK (status = 'scheduled' OR status = 'in_progress' OR status = 'held' OR status = 'missed'
+                       OR status = 'cancelled' OR status = 'late_cancelled'),
+            channel TEXT NOT NULL DEFAULT 'platform' CHECK (channel = 'platform' OR channel = 'zoom' OR channel = 'phone'),
             coach_joined_at INTEGER,
             member_joined_at INTEGER,
             ended_at INTEGER,
@@ -212,7 +218,7 @@ enum Schema {
             cancelled_by INTEGER REFERENCES accounts(id),
             cancel_reason TEXT,
             series_id INTEGER REFERENCES sessions(id),
-            CHECK ((status IN ('cancelled', 'late_cancelled')) = (cancelled_at IS NOT NULL))
+            CHECK ((status = 'cancelled' OR status = 'late_cancelled') = (cancelled_at IS NOT NULL))
         );
         INSERT INTO sessions_0_2 (id, coach_id, member_id, starts_at, duration_minutes, status, channel,
                                   coach_joined_at, member_joined_at, ended_at, created_at)
@@ -227,14 +233,19 @@ enum Schema {
 
         -- Engagements: each `users bank` starts one, with its bank of sessions.
         -- A member with none has an unlimited one from their account's creation.
+        -- changes_before and ended_before are what was recorded before it
+        -- began, so that what happens in the same second as users bank is
+        -- placed rightly: the last change's id (later ones are its own), and
+        -- the member's held and missed sessions then (those ended later were
+        -- used in it).
         CREATE TABLE engagements (
             id INTEGER PRIMARY KEY,
             member_id INTEGER NOT NULL REFERENCES accounts(id),
             sessions INTEGER NOT NULL CHECK (sessions BETWEEN 1 AND 1000),
             started_at INTEGER NOT NULL,
             started_by INTEGER NOT NULL REFERENCES accounts(id),
-            -- The last change recorded before it began: later ones are its own.
-            changes_before INTEGER NOT NULL DEFAULT 0
+            changes_before INTEGER NOT NULL DEFAULT 0,
+            ended_before INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX engagements_by_member ON engagements(member_id, id);
 
@@ -252,12 +263,38 @@ enum Schema {
             at INTEGER NOT NULL
         );
         CREATE INDEX session_changes_by_member ON session_changes(member_id, at);
-        CREATE INDEX session_changes_by_session ON session_changes(session_id);
-        CREATE INDEX sessions_ended_by_member ON sessions(member_id, ended_at) WHERE status IN ('held', 'missed');
+        CREATE INDEX sessions_by_member_status ON sessions(member_id, status);
 
         -- A scheduled, rescheduled or cancelled notice carries its calendar
-        -- invitation, built when it was queued.
-        ALTER TABLE notices ADD COLUMN invitation TEXT;
+        -- invitation, built when it was queued. The table is rebuilt for it,
+        -- with its CHECKs as OR chains (above).
+        CREATE TABLE notices_0_2b (
+            id INTEGER PRIMARY KEY,
+            recipient_id INTEGER NOT NULL REFERENCES accounts(id),
+            session_id INTEGER REFERENCES sessions(id),
+            kind TEXT NOT NULL CHECK (kind = 'shared_notes' OR kind = 'reminder' OR kind = 'upcoming' OR kind = 'scheduled'
+                                      OR kind = 'rescheduled' OR kind = 'cancelled' OR kind = 'flagged' OR kind = 'account'),
+            due_at INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status = 'pending' OR status = 'sent' OR status = 'failed' OR status = 'withdrawn'),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            claimed_at INTEGER,
+            claim TEXT,
+            sent_at INTEGER,
+            last_error TEXT,
+            created_at INTEGER NOT NULL,
+            takeover_id INTEGER REFERENCES takeovers(id),
+            invitation TEXT
+        );
+        INSERT INTO notices_0_2b (id, recipient_id, session_id, kind, due_at, status, attempts, claimed_at, claim,
+                                  sent_at, last_error, created_at, takeover_id)
+            SELECT id, recipient_id, session_id, kind, due_at, status, attempts, claimed_at, claim,
+                   sent_at, last_error, created_at, takeover_id FROM notices;
+        DROP TABLE notices;
+        ALTER TABLE notices_0_2b RENAME TO notices;
+        CREATE INDEX notices_by_status ON notices(status, due_at);
+        CREATE INDEX notices_by_session ON notices(session_id, recipient_id);
+        CREATE INDEX notices_by_recipient ON notices(recipient_id);
         """,
     ]
 
