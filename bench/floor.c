@@ -108,10 +108,12 @@ static sqlite3_int64 integer(const char *sql) {
     "       c.id, c.email, c.name, c.phone, c.zoom, c.manager_id,\n" \
     "       m.id, m.email, m.name, m.phone, m.zoom, m.manager_id,\n" \
     "       (SELECT count(*) FROM contact_attempts a WHERE a.session_id = s.id),\n" \
-    "       (SELECT max(at) FROM contact_attempts a WHERE a.session_id = s.id)\n" \
+    "       (SELECT max(at) FROM contact_attempts a WHERE a.session_id = s.id),\n" \
+    "       s.sequence, s.cancelled_at, x.id, x.email, x.name, s.cancel_reason, s.series_id\n" \
     "FROM sessions s\n" \
     "JOIN accounts c ON c.id = s.coach_id\n" \
-    "JOIN accounts m ON m.id = s.member_id"
+    "JOIN accounts m ON m.id = s.member_id\n" \
+    "LEFT JOIN accounts x ON x.id = s.cancelled_by"
 #define OPEN_STATUS " AND status IN ('scheduled', 'in_progress')"
 #define ACCOUNT_COLUMNS "id, email, name, role, admin, phone, zoom, coach_id, manager_id, must_change_password"
 
@@ -195,7 +197,7 @@ int main(int argc, char **argv) {
         rows(prepare(SESSION_SELECT " WHERE s.id IN (\n"
                      "    SELECT id FROM sessions WHERE coach_id = ?" OPEN_STATUS "\n"
                      "    UNION ALL SELECT id FROM sessions WHERE member_id = ?" OPEN_STATUS "\n"
-                     "    UNION ALL SELECT sessions.id FROM sessions JOIN accounts r ON r.id = sessions.member_id\n"
+                     "    UNION ALL SELECT sessions.id FROM accounts r CROSS JOIN sessions ON sessions.member_id = r.id\n"
                      "        WHERE r.manager_id = ?" OPEN_STATUS ")\n"
                      " ORDER BY s.starts_at, s.id"),
              3, args);
@@ -203,21 +205,35 @@ int main(int argc, char **argv) {
         sqlite3_int64 id = argc > 2 ? atoll(argv[2]) : 0;
         row(prepare(SESSION_SELECT " WHERE s.id = ?"), 1, &id);
     } else if (!strcmp(mode, "members")) {
-        /* A coach's members; for each, attendance counts and the next session. */
+        /* A coach's members; for each, the next session, then attendance
+         * and the engagement. */
         sqlite3_stmt *members = prepare(
             "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE coach_id = ? ORDER BY name COLLATE NOCASE, email COLLATE NOCASE");
         sqlite3_int64 ids[4096];
         int count = collect(members, 1, &me, ids, 4096, 0);
-        sqlite3_stmt *counts = 0, *next = 0;
+        sqlite3_stmt *next = 0, *standing = 0;
         for (int i = 0; i < count; i++) {
-            if (!counts)
-                counts = prepare("SELECT coalesce(sum(status = 'held'), 0), coalesce(sum(status = 'missed'), 0)\n"
-                                 "FROM sessions WHERE member_id = ?");
-            row(counts, 1, &ids[i]);
             if (!next)
                 next = prepare(SESSION_SELECT " WHERE s.member_id = ? AND s.status IN ('scheduled', 'in_progress')\n"
                                "ORDER BY s.starts_at, s.id LIMIT 1");
             row(next, 1, &ids[i]);
+            /* Attendance and the engagement (bank, changes, flag), in one statement. */
+            if (!standing)
+                standing = prepare(
+                    "WITH e AS (SELECT id, sessions, started_at, changes_before, ended_before FROM engagements\n"
+                    "           WHERE member_id = ?1 ORDER BY id DESC LIMIT 1),\n"
+                    "     s AS (SELECT coalesce(sum(status = 'held'), 0) AS held, coalesce(sum(status = 'missed'), 0) AS missed,\n"
+                    "                  coalesce(sum(status IN ('scheduled', 'in_progress')), 0) AS open\n"
+                    "           FROM sessions WHERE member_id = ?1)\n"
+                    "SELECT (SELECT id FROM e), (SELECT sessions FROM e),\n"
+                    "       coalesce((SELECT started_at FROM e), (SELECT created_at FROM accounts WHERE id = ?1)),\n"
+                    "       s.held, s.missed, s.open, coalesce((SELECT ended_before FROM e), 0),\n"
+                    "       (SELECT count(*) FROM session_changes WHERE member_id = ?1 AND by_member = 1\n"
+                    "          AND id > coalesce((SELECT changes_before FROM e), 0)),\n"
+                    "       (SELECT count(*) FROM session_changes WHERE member_id = ?1 AND by_member = 1 AND late = 1\n"
+                    "          AND id > coalesce((SELECT changes_before FROM e), 0))\n"
+                    "FROM s");
+            row(standing, 1, &ids[i]);
         }
     } else if (!strcmp(mode, "notes-list")) {
         /* The candidates, then (Mindbeat.visible) each distinct session of

@@ -145,12 +145,13 @@ def shown(path):
 select = ("SELECT s.id, s.starts_at, s.duration_minutes, s.status, s.channel, s.coach_joined_at, s.member_joined_at, "
           "s.ended_at, c.id, c.email, c.name, c.phone, c.zoom, c.manager_id, m.id, m.email, m.name, m.phone, m.zoom, "
           "m.manager_id, (SELECT count(*) FROM contact_attempts a WHERE a.session_id = s.id), (SELECT max(at) FROM "
-          "contact_attempts a WHERE a.session_id = s.id) FROM sessions s JOIN accounts c ON c.id = s.coach_id JOIN "
-          "accounts m ON m.id = s.member_id")
+          "contact_attempts a WHERE a.session_id = s.id), s.sequence, s.cancelled_at, x.id, x.email, x.name, "
+          "s.cancel_reason, s.series_id FROM sessions s JOIN accounts c ON c.id = s.coach_id JOIN "
+          "accounts m ON m.id = s.member_id LEFT JOIN accounts x ON x.id = s.cancelled_by")
 status = " AND status IN ('scheduled', 'in_progress')"
 list_sql = (f"{select} WHERE s.id IN (SELECT id FROM sessions WHERE coach_id = 1{status} UNION ALL SELECT id FROM "
-            f"sessions WHERE member_id = 1{status} UNION ALL SELECT sessions.id FROM sessions JOIN accounts r ON "
-            f"r.id = sessions.member_id WHERE r.manager_id = 1{status}) ORDER BY s.starts_at, s.id")
+            f"sessions WHERE member_id = 1{status} UNION ALL SELECT sessions.id FROM accounts r CROSS JOIN sessions ON "
+            f"sessions.member_id = r.id WHERE r.manager_id = 1{status}) ORDER BY s.starts_at, s.id")
 show_sql = f"{select} WHERE s.id = 990"
 insert_sql = ("INSERT INTO chat_messages (session_id, author_id, text, at) "
               "VALUES (990, 1, 'benchmark message', 1796112000)")
@@ -197,7 +198,7 @@ def syscalls(command, env):
     total = [line.split() for line in open(log) if line.strip().endswith("total")]
     return int(total[-1][3]) if total else 0  # % time, seconds, usecs/call, calls, [errors,] total
 
-def median_ms(commands, env, name, user=None, runs=runs):
+def median_ms(commands, env, name, user=None, runs=runs, prepare=None):
     """Medians, in milliseconds, of each command's runs (hyperfine, no shell).
     The runs go in rounds of five per command, alternating the commands' order,
     so that a load that comes and goes on the machine falls on all of them
@@ -216,6 +217,7 @@ def median_ms(commands, env, name, user=None, runs=runs):
         path = os.path.join(directory, f"{name}.json")
         done = subprocess.run(prefix + ["hyperfine", "-N", "--style", "none", "--warmup", "20" if round == 0 else "2",
                                "--runs", str(max(runs // rounds, 2)), "--export-json", path]
+                              + (["--prepare", prepare] if prepare else [])
                               + [shlex.join(commands[i]) for i in order],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if done.returncode != 0:
@@ -347,6 +349,68 @@ for size in sizes:
         rows.append(row)
         print(f"{name} {size:,}: {row['ours_ms']:.2f} ms, {row['ours_instructions']:,} instructions", file=sys.stderr)
 
+# Your week (SPEC §9, §10). calendar for a coach with 10,000 sessions, against
+# the sqlite3 shell printing the same rows; a 52-week series, against one
+# sqlite3 transaction inserting 52 rows — each run on a fresh copy of the
+# database (hyperfine --prepare), since a series books its slots.
+week_dir = os.path.join(work, "db-week")
+shutil.rmtree(week_dir, ignore_errors=True)
+shutil.copytree(os.path.join(work, f"db-{sizes[0]}"), week_dir)
+week_env = dict(environment(sizes[0]), HOME=week_dir, XDG_STATE_HOME=os.path.join(week_dir, "state"),
+                MINDBEAT_DB=os.path.join(week_dir, "mindbeat.db"))
+ann_members = "(SELECT id FROM accounts WHERE coach_id = 1 ORDER BY id LIMIT 1)"
+subprocess.run(["sqlite3", week_env["MINDBEAT_DB"],
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9000) "
+                "INSERT INTO sessions (coach_id, member_id, starts_at, duration_minutes, status, coach_joined_at, "
+                "member_joined_at, ended_at, created_at) SELECT 1, " + ann_members + ", 1796112000 - 4000000 - i * 3600, 50, "
+                "'held', 1796112000 - 4000000 - i * 3600, 1796112000 - 4000000 - i * 3600, 1796112000 - 4000000 - i * 3600 + 3000, 0 "
+                "FROM n; PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;"], check=True, capture_output=True)
+ann_sessions = int(subprocess.run(["sqlite3", week_env["MINDBEAT_DB"], "SELECT count(*) FROM sessions WHERE coach_id = 1"],
+                                  capture_output=True, text=True, check=True).stdout)
+calendar_sql = (f"{select} WHERE s.id IN (SELECT id FROM sessions WHERE coach_id = 1 UNION ALL SELECT id FROM sessions "
+                "WHERE member_id = 1 UNION ALL SELECT sessions.id FROM accounts r CROSS JOIN sessions ON sessions.member_id = r.id "
+                "WHERE r.manager_id = 1) AND s.starts_at >= 946684800 ORDER BY s.starts_at, s.id")
+week_rows = []
+calendar = {"name": "calendar", "ours": [binary, "calendar", "--from", "2000-01-01"],
+            "sqlite3": ["sqlite3", week_env["MINDBEAT_DB"], calendar_sql], "sessions": ann_sessions}
+medians, per_round = median_ms([calendar["ours"], calendar["sqlite3"]], week_env, "calendar")
+calendar.update(ours_ms=medians[0], sqlite3_ms=medians[1], spread=spread(per_round[0], per_round[1]),
+                ours_instructions=instructions(calendar["ours"], week_env))
+week_rows.append(calendar)
+base = os.path.join(work, "week-base.db")
+subprocess.run(["sqlite3", week_env["MINDBEAT_DB"], f"VACUUM INTO '{base}'"], check=True)
+member = subprocess.run(["sqlite3", base, f"SELECT email FROM accounts WHERE id = {ann_members}"],
+                        capture_output=True, text=True, check=True).stdout.strip()
+series_sql = ("BEGIN IMMEDIATE; WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 51) "
+              "INSERT INTO sessions (coach_id, member_id, starts_at, duration_minutes, created_at) "
+              f"SELECT 1, {ann_members}, 1830330000 + i * 604800, 60, 1796112000 FROM n; COMMIT;")
+# Like for like: the rows a series writes — 52 sessions, and for each an
+# invitation of about 900 bytes and four reminders — in one transaction.
+same_rows_sql = ("BEGIN IMMEDIATE; WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 51) "
+                 "INSERT INTO sessions (coach_id, member_id, starts_at, duration_minutes, created_at) "
+                 f"SELECT 1, {ann_members}, 1830330000 + i * 604800, 60, 1796112000 FROM n; "
+                 "INSERT INTO notices (recipient_id, session_id, kind, due_at, created_at, invitation) "
+                 "SELECT r.id, s.id, 'scheduled', 1796112000, 1796112000, replace(hex(zeroblob(450)), '0', 'x') "
+                 "FROM sessions s, (SELECT member_id AS id FROM sessions LIMIT 1) r WHERE s.starts_at >= 1830330000; "
+                 "INSERT INTO notices (recipient_id, session_id, kind, due_at, created_at) "
+                 "SELECT p.id, s.id, 'upcoming', s.starts_at - h.h * 3600, 1796112000 FROM sessions s, "
+                 "(SELECT 1 AS id UNION ALL SELECT 2) p, (SELECT 24 AS h UNION ALL SELECT 1) h "
+                 "WHERE s.starts_at >= 1830330000; COMMIT;")
+series = {"name": "series-52", "ours": [binary, "sessions", "add", "--at", "2028-01-04T09:00:00Z", "--member", member,
+                                        "--every", "week", "--count", "52"],
+          "sqlite3": ["sqlite3", week_env["MINDBEAT_DB"], series_sql], "sessions": ann_sessions}
+restore = f"cp {base} {week_env['MINDBEAT_DB']}"
+same_rows = ["sqlite3", week_env["MINDBEAT_DB"], same_rows_sql]
+medians, per_round = median_ms([series["ours"], series["sqlite3"], same_rows], week_env, "series", runs=max(runs // 2, 10),
+                               prepare=restore)
+subprocess.run(restore.split(), check=True)
+series.update(ours_ms=medians[0], sqlite3_ms=medians[1], spread=spread(per_round[0], per_round[1]), same_rows_ms=medians[2],
+              ours_instructions=instructions(series["ours"], week_env))
+subprocess.run(restore.split(), check=True)
+week_rows.append(series)
+for r in week_rows:
+    print(f"{r['name']}: {r['ours_ms']:.2f} ms, sqlite3 {r['sqlite3_ms']:.2f} ms", file=sys.stderr)
+
 # Team mode. serve authorized-keys, what sshd runs for every key a client
 # offers, against the sqlite3 shell running its one lookup.
 import base64
@@ -416,14 +480,19 @@ json.dump(rows, open(os.path.join(work, "results.json"), "w"), indent=1)
 
 # The previous counts, for the 5% rule.
 previous = {}
+previous_floor = {}  # the floor's instructions at the small size, by command
 if os.path.exists(results_md):
-    section = False
+    section = None
     for line in open(results_md):
         if line.startswith("## "):
-            section = line.startswith("## Instructions")
-        m = re.match(r"\| (\S+) \| ([\d,]+) \| ([\d,]+) \|", line) if section else None
+            section = "instructions" if line.startswith("## Instructions") else (
+                "floor" if line.startswith("## Against the floor") else None)
+        m = re.match(r"\| (\S+) \| ([\d,]+) \| ([\d,]+) \|", line) if section == "instructions" else None
         if m:
             previous[(m.group(1), int(m.group(2).replace(",", "")))] = int(m.group(3).replace(",", ""))
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if section == "floor" else []
+        if len(cells) > 6 and re.fullmatch(r"[\d,]+", cells[6]):
+            previous_floor[cells[0]] = int(cells[6].replace(",", ""))
 
 def run(*command):
     try:
@@ -490,6 +559,24 @@ say("|---|---:|---:|---:|---:|")
 say(f"| authorized-keys | {ak['ours_ms']:.2f} | {ak['sqlite3_ms']:.2f} | {ak['ours_ms'] / ak['sqlite3_ms']:.2f}× "
     f"| {ak['ours_instructions']:,} |")
 say("")
+say("## Your week\n")
+say(f"`calendar` for a coach with {calendar['sessions']:,} sessions (`--from 2000-01-01`: all of them), against the "
+    "sqlite3 shell printing the same rows from the same statement; and a series of 52 weekly sessions (`sessions add "
+    "--every week --count 52`, which also checks each slot and the bank and queues an invitation and four reminders "
+    "(24 h and 1 h before, to both parties) a session) against one sqlite3 transaction inserting 52 rows. Each series run starts from a fresh copy of "
+    "the database (hyperfine `--prepare`, not timed). Target: within 1.5×.\n")
+say("| command | mindbeat (ms) | sqlite3 (ms) | ratio | middle half of the rounds | mindbeat instructions |")
+say("|---|---:|---:|---:|---:|---:|")
+for r in week_rows:
+    say(f"| {r['name']} | {r['ours_ms']:.2f} | {r['sqlite3_ms']:.2f} | {r['ours_ms'] / r['sqlite3_ms']:.2f}× "
+        f"| {r['spread']}× | {r['ours_instructions']:,} |")
+say(f"\nThe series writes five times the rows of that comparison: against sqlite3 inserting the same rows (52 "
+    f"sessions, 52 invitations of about 900 bytes, 208 reminders) in one transaction, {series['same_rows_ms']:.2f} ms, "
+    f"the series is {series['ours_ms'] / series['same_rows_ms']:.2f}×.")
+for r in week_rows:
+    say(f"\n- {r['name']}: `{shlex.join(['mindbeat'] + r['ours'][1:])}` against "
+        f"`sqlite3 $MINDBEAT_DB \"{r['sqlite3'][2][:120]}…\"`")
+say("")
 if team:
     say("A remote `sessions list` over loopback, against `ssh HOST true` with the same options: the floor set by ssh "
         "itself. The bench starts its own sshd on 127.0.0.1 (`UsePAM no`, an ed25519 host key) with three throwaway "
@@ -554,16 +641,23 @@ say("mindbeat's instructions per command, counted by `valgrind --tool=callgrind`
     "0.1% (Swift seeds its hashing at random in every process). "
     "The rule: no change makes a command more than 5% dearer than the previous count; `make bench` exits 2 "
     "when one does.\n")
-say("| command | sessions | instructions | previous | change |")
-say("|---|---:|---:|---:|---:|")
+say("The last column is what the floor — the same statements, without Swift — gained or lost on the same "
+    "database since the previous count: where mindbeat's change is about the floor's, the cost is SQLite's "
+    "(a larger schema to parse, wider rows), not mindbeat's own.\n")
+say("| command | sessions | instructions | previous | change | floor's change (instructions) |")
+say("|---|---:|---:|---:|---:|---:|")
 regressions = []
 for r in rows:
     before = previous.get((r["name"], r["size"]))
     change = f"{(r['ours_instructions'] / before - 1) * 100:+.1f}%" if before else "—"
+    floor_before = previous_floor.get(r["name"]) if r["size"] == small else None
+    floor_change = (f"{r['floor_instructions'] - floor_before:+,}" if floor_before and "floor_instructions" in r else "—")
     if before and r["ours_instructions"] > before * 1.05:
-        regressions.append(f"{r['name']} ({r['size']:,} sessions) {change}")
+        ours_change = f"{r['ours_instructions'] - before:+,}"
+        regressions.append(f"{r['name']} ({r['size']:,} sessions) {change} ({ours_change}"
+                           + (f"; the floor {floor_change})" if floor_change != "—" else ")"))
     say(f"| {r['name']} | {r['size']:,} | {r['ours_instructions']:,} | {f'{before:,}' if before else '—'} "
-        f"| {change} |")
+        f"| {change} | {floor_change} |")
 if regressions:
     say("\nMore than 5% dearer than before: " + ", ".join(regressions) + ".")
 say("\n## The exact commands\n")
