@@ -40,7 +40,7 @@ at 2026-12-01T08:55:00Z "Bo is not there. Ending it as missed now is refused, wi
 mb end 1 --missed
 mb status 1
 
-at 2026-12-01T09:06:00Z "Five minutes after the start, Ann emails Bo a reminder; cron delivers it (to a stand-in for sendmail)"
+at 2026-12-01T09:06:00Z "Five minutes after the start, Ann emails Bo a reminder; cron delivers it (to a stand-in for sendmail), after the invitation to this session queued at 08:00"
 printf '#!/bin/sh\ntr -d "\\r" > "%s/mail.txt"\n' "$work" > "$work/sendmail" && chmod +x "$work/sendmail"
 export MINDBEAT_SENDMAIL="$work/sendmail -t -i"
 mb contact 1 --via email
@@ -51,9 +51,13 @@ cat "$work/mail.txt"
 at 2026-12-01T09:15:00Z "Fifteen minutes after the start, with a contact attempt made: missed is allowed"
 mb end 1 --missed
 
-at 2026-12-01T09:20:00Z "They book the next session; this time both attend"
+at 2026-12-01T09:20:00Z "They book the next session; Bo's invitation carries a calendar event"
 mb sessions add --at 2026-12-08T09:00:00Z --member bo@example.com
-at 2026-12-08T08:58:00Z "Bo joins first"
+mb outbox send
+printf '\n$ grep -E "^(Subject|Content-Type|METHOD|UID|DTSTART|SEQUENCE):" mail.txt\n'
+grep -E "^(Subject|Content-Type|METHOD|UID|DTSTART|SEQUENCE):" "$work/mail.txt"
+at 2026-12-08T08:58:00Z "Both were reminded a day and an hour before (cron ran outbox send); Bo joins first"
+mb outbox send
 bo_token=$(cd "$work" && XDG_STATE_HOME="$work/bo" "$bin" login bo@example.com --password-stdin <<< 'bo-password' >/dev/null && cat "$work"/bo/mindbeat/*.token)
 printf '\n$ mindbeat attend 2        # as Bo\n'
 MINDBEAT_TOKEN=$bo_token "$bin" attend 2 2>&1
@@ -77,3 +81,14 @@ mb outbox
 mb outbox send
 printf '\n$ cat mail.txt        # no note text, just where to look\n'
 cat "$work/mail.txt"
+
+at 2026-12-08T10:15:00Z "Ann gives Bo a bank of 10 sessions and books four Tuesdays in one go"
+mb users bank bo@example.com --sessions 10
+mb sessions add --at 2026-12-15T09:00:00Z --member bo@example.com --every week --count 4
+
+at 2026-12-14T12:00:00Z "Bo moves tomorrow's session with less than 24 hours' notice: it uses one session of his bank"
+printf '\n$ mindbeat sessions reschedule 3 --at 2026-12-16T09:00:00Z        # as Bo\n'
+MINDBEAT_TOKEN=$bo_token "$bin" sessions reschedule 3 --at 2026-12-16T09:00:00Z 2>&1
+mb members
+printf '\n$ mindbeat calendar --from 2026-12-15 | grep -E "^(UID|DTSTART|SEQUENCE|STATUS):" | head -4        # the moved session, as a calendar sees it\n'
+"$bin" calendar --from 2026-12-15 | tr -d '\r' | grep -E "^(UID|DTSTART|SEQUENCE|STATUS):" | head -4

@@ -137,6 +137,11 @@ enum Phrases {
 
     // MARK: The scheduling life cycle
 
+    /// When parties are reminded of a session: `24 hours and 1 hour`.
+    static var upcomingHours: String {
+        Policy.upcomingNoticeHours.map { "\($0) hour\($0 == 1 ? "" : "s")" }.joined(separator: " and ")
+    }
+
     /// A calendar event's description, for a party: how to join the session.
     @Sendable static func eventDescription(_ session: Session) -> String {
         if session.status.isCancelled {

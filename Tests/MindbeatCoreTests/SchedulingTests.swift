@@ -323,9 +323,10 @@ struct SchedulingServiceTests {
         #expect(!all.contains { $0.invitation?.contains("family") == true })
     }
 
-    @Test func aContactReminderIsWithdrawnWhenItsSessionEnds() throws {
+    @Test func aContactReminderAndAnUnsentInvitationAreWithdrawnWhenTheSessionEnds() throws {
         let f = try Fixture(now: "2026-12-01T09:00:00Z")
         let id = try f.schedule("2026-12-01T09:00:00Z")
+        #expect(try notices(f).filter { $0.kind == .scheduled }.map(\.status) == [.pending])
         _ = try f.mindbeat.attend(f.actor("ann"), id: id)
         f.clock.set("2026-12-01T09:05:00Z")
         _ = try f.mindbeat.contact(f.actor("ann"), id: id, via: .email, note: nil, waitingLine: { _ in "" })
@@ -333,6 +334,9 @@ struct SchedulingServiceTests {
         f.clock.set("2026-12-01T09:15:00Z")
         _ = try f.mindbeat.end(f.actor("ann"), id: id, as: .missed)
         #expect(try notices(f).filter { $0.kind == .reminder }.map(\.status) == [.withdrawn])
+        // An invitation to a session that has taken place would bring a past
+        // event into a calendar.
+        #expect(try notices(f).filter { $0.kind == .scheduled }.map(\.status) == [.withdrawn])
     }
 
     @Test func usersBankIsForAdminsAndMembers() throws {

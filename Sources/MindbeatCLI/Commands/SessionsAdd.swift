@@ -13,7 +13,7 @@ extension Commands {
             at the same local time (in $TZ, also across a daylight-saving change) and prints the \
             ids one per line; one refused session refuses the whole series and nothing is written. \
             The other party is sent the invitation by email, and both a reminder \
-            \(Policy.upcomingNoticeHours.map { "\($0)" }.joined(separator: " and ")) hours before.
+            \(Phrases.upcomingHours) before.
             """,
         options: [
             .needed(Key.at, "TIME", "the start: 2026-12-01 10:00 (local), an RFC 3339 time, +2h, +1d …"),

@@ -21,7 +21,7 @@ enum ReadmeSections {
             ("A password has at least", "\(Policy.minimumPasswordLength) characters"),
             ("A member cancels or reschedules without using their bank", "at least \(Policy.noticeHours) hours before the start"),
             ("A member is flagged at their", "\(NoticeMessage.ordinal(Policy.flaggedChange)) cancellation or reschedule in an engagement"),
-            ("Both parties are reminded of a session", Policy.upcomingNoticeHours.map { "\($0) hour\($0 == 1 ? "" : "s")" }.joined(separator: " and ") + " before it"),
+            ("Both parties are reminded of a session", Phrases.upcomingHours + " before it"),
             ("A series has", "\(Policy.seriesCounts.lowerBound) to \(Policy.seriesCounts.upperBound) sessions"),
             ("A bank holds", "\(Policy.bankSizes.lowerBound) to \(Policy.bankSizes.upperBound) sessions"),
             ("`calendar` starts, unless told otherwise", "\(Policy.calendarPastDays) days ago"),

@@ -50,8 +50,22 @@ public struct CalendarEvent: Equatable, Sendable {
 public enum ICalendar {
     public static let productID = "-//mindbeat//mindbeat//EN"
 
-    /// The bytes a TEXT value does not hold as they are: controls, `\`, `;`, `,`.
-    static let escaped: [Bool] = (0..<256).map { $0 < 0x20 || $0 == 0x7F || $0 == 0x5C || $0 == 0x3B || $0 == 0x2C }
+    /// How each byte of a TEXT value is written (RFC 5545 §3.3.11): `\\`,
+    /// `\;`, `\,` and `\n`.
+    static let textEscapes = escapes([0x5C: (0x5C, 0x5C), 0x3B: (0x5C, 0x3B), 0x2C: (0x5C, 0x2C), 0x0A: (0x5C, 0x6E)])
+    /// How each byte of a quoted parameter value is written (RFC 6868):
+    /// `^'`, `^^` and `^n`.
+    static let parameterEscapes = escapes([0x22: (0x5E, 0x27), 0x5E: (0x5E, 0x5E), 0x0A: (0x5E, 0x6E)])
+
+    /// A table of the 256 bytes: 0 written as it is, 1 dropped (the other
+    /// control characters: names were checked at input, so none should come),
+    /// else the two bytes that replace it, high and low.
+    static func escapes(_ replaced: [UInt8: (UInt8, UInt8)]) -> [UInt16] {
+        (0..<256).map { (byte: Int) -> UInt16 in
+            if let (high, low) = replaced[UInt8(byte)] { return UInt16(high) << 8 | UInt16(low) }
+            return byte < 0x20 || byte == 0x7F ? 1 : 0
+        }
+    }
 
     /// The UID of a session's event: stable for the session, and different
     /// in every database (the install id is part of it).
@@ -149,7 +163,9 @@ public enum ICalendar {
     struct Writer {
         private var bytes: [UInt8] = []
         private var pending: [UInt8] = []
-        private let escaped = ICalendar.escaped
+        // Read once a writer, not once a value.
+        private let textEscapes = ICalendar.textEscapes
+        private let parameterEscapes = ICalendar.parameterEscapes
 
         init(capacity: Int = 0) {
             bytes.reserveCapacity(capacity)
@@ -187,14 +203,24 @@ public enum ICalendar {
         mutating func raw(_ value: String) { pending.append(contentsOf: value.utf8) }
 
         /// A TEXT value, escaped.
-        mutating func text(_ value: String) {
+        mutating func text(_ value: String) { escape(value, textEscapes) }
+
+        /// A parameter value in double quotes, RFC 6868's carets inside.
+        mutating func parameter(_ value: String) {
+            pending.append(0x22)
+            escape(value, parameterEscapes)
+            pending.append(0x22)
+        }
+
+        /// `value` with each byte written as `table` says (`ICalendar.escapes`).
+        private mutating func escape(_ value: String, _ table: [UInt16]) {
             var value = value
             value.withUTF8 { utf8 in
                 // Most values need nothing escaped: one copy.
                 var plain = true
                 var index = 0
                 while plain && index < utf8.count {
-                    plain = !escaped[Int(utf8[index])]
+                    plain = table[Int(utf8[index])] == 0
                     index += 1
                 }
                 if plain {
@@ -202,42 +228,15 @@ public enum ICalendar {
                     return
                 }
                 for byte in utf8 {
-                    switch byte {
-                    case 0x5C, 0x3B, 0x2C:  // \ ; ,
-                        pending.append(0x5C)
+                    let written = table[Int(byte)]
+                    if written == 0 {
                         pending.append(byte)
-                    case 0x0A:
-                        pending.append(0x5C)
-                        pending.append(0x6E)  // \n
-                    case 0..<0x20, 0x7F: continue
-                    default: pending.append(byte)
+                    } else if written != 1 {
+                        pending.append(UInt8(written >> 8))
+                        pending.append(UInt8(written & 0xFF))
                     }
                 }
             }
-        }
-
-        /// A parameter value in double quotes, RFC 6868's carets inside.
-        mutating func parameter(_ value: String) {
-            pending.append(0x22)
-            var value = value
-            value.withUTF8 { utf8 in
-                for byte in utf8 {
-                    switch byte {
-                    case 0x22:
-                        pending.append(0x5E)
-                        pending.append(0x27)  // ^'
-                    case 0x5E:
-                        pending.append(0x5E)
-                        pending.append(0x5E)  // ^^
-                    case 0x0A:
-                        pending.append(0x5E)
-                        pending.append(0x6E)  // ^n
-                    case 0..<0x20, 0x7F: continue
-                    default: pending.append(byte)
-                    }
-                }
-            }
-            pending.append(0x22)
         }
 
         /// `20261201T090000Z`.

@@ -26,9 +26,9 @@ extension NoticeKind {
     /// The kinds that carry a calendar invitation, of which only the latest
     /// of a session may go out (SPEC §10).
     public static let invitations: [NoticeKind] = [.scheduled, .rescheduled, .cancelled]
-    /// What no longer makes sense once a session has closed: a reminder that
-    /// the coach is waiting, a reminder that it is coming.
-    public static let staleOnClose: [NoticeKind] = [.reminder, .upcoming]
+    /// What no longer makes sense once a session has ended: a reminder that
+    /// the coach is waiting, a reminder that it is coming, an invitation to it.
+    public static let staleOnClose: [NoticeKind] = [.reminder, .upcoming, .scheduled, .rescheduled]
 }
 
 /// An email waiting in, or gone from, the outbox.
