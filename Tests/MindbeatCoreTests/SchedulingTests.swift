@@ -339,6 +339,22 @@ struct SchedulingServiceTests {
         #expect(try notices(f).filter { $0.kind == .scheduled }.map(\.status) == [.withdrawn])
     }
 
+    @Test func aReminderThatASessionIsComingIsNeverSentOnceItHasBegun() throws {
+        let f = try Fixture(now: "2026-12-01T08:00:00Z")
+        let id = try f.schedule("2026-12-02T09:00:00Z")
+        let other = try f.schedule("2026-12-03T09:00:00Z")
+        let transport = RecordingTransport()
+        // outbox send did not run until after the first session began.
+        f.clock.set("2026-12-02T11:30:00Z")
+        _ = try f.mindbeat.sendDueNotices(through: transport)
+        #expect(!transport.delivered.contains { $0.notice.kind == .upcoming && $0.session?.id == id })
+        #expect(try notices(f).filter { $0.kind == .upcoming && $0.sessionID == id }.allSatisfy { $0.status == .withdrawn })
+        // The other session's reminders of the day before went out; its
+        // reminders of the hour before wait.
+        #expect(transport.delivered.filter { $0.notice.kind == .upcoming }.map(\.session?.id) == [other, other])
+        #expect(try notices(f).filter { $0.kind == .upcoming && $0.sessionID == other && $0.status == .pending }.count == 2)
+    }
+
     @Test func usersBankIsForAdminsAndMembers() throws {
         let f = try Fixture(now: "2026-12-01T08:00:00Z")
         #expect(throws: MindbeatError.forbidden(.needsAdmin(.setBank))) {

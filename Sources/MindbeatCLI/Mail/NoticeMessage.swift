@@ -12,7 +12,7 @@ enum NoticeMessage {
         _ notice: Notice, session: Session?, takeover: Takeover? = nil, from: String, date: Instant, messageID: String,
         zone: any LocalZone
     ) -> String {
-        let (subject, body) = text(notice, session: session, takeover: takeover, zone: zone)
+        let (subject, body) = text(notice, session: session, takeover: takeover, zone: zone, sentAt: date)
         var headers = [
             "Date: " + rfc5322Date(date),
             "From: mindbeat <\(from)>",
@@ -54,7 +54,11 @@ enum NoticeMessage {
         text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n")
     }
 
-    static func text(_ notice: Notice, session: Session?, takeover: Takeover? = nil, zone: any LocalZone) -> (String, String) {
+    /// The subject and body; `sentAt` is when it goes out (an `upcoming`
+    /// notice says how soon from then, not from when it was due).
+    static func text(
+        _ notice: Notice, session: Session?, takeover: Takeover? = nil, zone: any LocalZone, sentAt: Instant? = nil
+    ) -> (String, String) {
         let hello = "Hello \(notice.recipient.name),\n\n"
         let signature = "\n\n-- \nmindbeat\n"
         switch notice.kind {
@@ -80,8 +84,10 @@ enum NoticeMessage {
         case .upcoming:
             guard let session else { return ("A session is coming up", hello + "A session of yours is coming up.\n\n    mindbeat sessions list" + signature) }
             let other = otherParty(session, for: notice.recipient)
-            let hours = max(1, (session.startsAt.secondsSinceEpoch - notice.dueAt.secondsSinceEpoch + 1800) / 3600)
-            let soon = hours == 1 ? "in an hour" : hours == 24 ? "tomorrow" : "in \(hours) hours"
+            // A run of outbox send may come late: how soon, from when it is sent.
+            let minutes = max(1, (session.startsAt.secondsSinceEpoch - (sentAt ?? notice.dueAt).secondsSinceEpoch) / 60)
+            let hours = (minutes + 30) / 60
+            let soon = minutes < 45 ? "in \(minutes) minutes" : hours == 1 ? "in an hour" : "in \(hours) hours"
             return (
                 "Your session with \(other.name) is \(soon)",
                 hello + "Your session with \(other.name) starts \(soon), at \(zone.dateTime(session.startsAt)).\n"

@@ -45,7 +45,10 @@ extension Mindbeat {
         let claimedAt = now
         let staleBefore = Instant(secondsSinceEpoch: claimedAt.secondsSinceEpoch - Mindbeat.claimLeaseSeconds)
         let claimed: [(Notice, Session?, Takeover?)] = try store.write { tx in
-            try tx.claimDueNotices(now: claimedAt, staleBefore: staleBefore, claim: claim).map { notice in
+            // A reminder that a session is coming, not sent before it began
+            // (cron stopped, a failed delivery retried), no longer makes sense.
+            try tx.withdrawUpcoming(startedBy: claimedAt)
+            return try tx.claimDueNotices(now: claimedAt, staleBefore: staleBefore, claim: claim).map { notice in
                 (notice, try notice.sessionID.flatMap { try tx.session(id: $0) },
                  try notice.takeoverID.flatMap { try tx.takeover(id: $0) })
             }

@@ -171,6 +171,9 @@ public protocol StoreWriter: StoreReader {
     /// session: they will never be sent. Returns how many.
     @discardableResult
     func withdrawNotices(sessionID: Int64, kinds: [NoticeKind]) throws -> Int
+    /// Withdraws the pending and failed `upcoming` notices of every session
+    /// that has started by `now`.
+    func withdrawUpcoming(startedBy now: Instant) throws
     /// Marks every due, unsent notice that no live run holds as claimed by
     /// `claim`, and returns them. A claim made at or before `staleBefore` is
     /// taken over: its sender died.

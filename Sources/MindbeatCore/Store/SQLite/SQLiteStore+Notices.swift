@@ -25,6 +25,15 @@ extension SQLiteTransaction {
         return db.changes
     }
 
+    func withdrawUpcoming(startedBy now: Instant) throws {
+        try db.run(
+            """
+            UPDATE notices SET status = 'withdrawn'
+            WHERE kind = 'upcoming' AND status IN ('pending', 'failed') AND due_at <= ?1
+              AND EXISTS (SELECT 1 FROM sessions s WHERE s.id = notices.session_id AND s.starts_at <= ?1)
+            """, [.integer(now.secondsSinceEpoch)])
+    }
+
     func queueAccountNotice(recipientID: Int64, takeoverID: Int64, dueAt: Instant, at now: Instant) throws {
         try db.run(
             "INSERT INTO notices (recipient_id, kind, due_at, created_at, takeover_id) VALUES (?, 'account', ?, ?, ?)",
