@@ -65,6 +65,7 @@ extension ChoiceValue {
 extension ContactMethod: ChoiceValue {}
 extension Role: ChoiceValue {}
 extension Recurrence: ChoiceValue {}
+extension WaitCondition: ChoiceValue {}
 
 /// What the parser made of a command line, ready for a handler: every value
 /// already checked, by the name of its option or positional argument.

@@ -234,6 +234,8 @@ struct ChildProcess {
     }
 }
 
+/// Real seconds on the monotonic clock: what timeouts and the running test
+/// clock count, whatever anyone does to the system's time.
 func monotonicSeconds() -> Double {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)

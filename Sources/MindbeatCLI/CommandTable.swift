@@ -15,6 +15,8 @@ enum ValueKind: Equatable, Sendable {
     /// How many sessions a bank holds.
     case bankSessions
     case time
+    /// A length of real time: `90s`, `15m`, `2h`.
+    case duration
     /// Free text: never echoed back in an error (it may be a private note).
     case text
     case choice([String])

@@ -20,13 +20,13 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         switch self {
         case .success: return "success"
         case .refused: return "refused: a valid request that the protocol or the current state forbids now; the message says why and what would allow it"
-        case .usage: return "usage: a bad command line, an unknown command or option, an invalid value, an invalid MINDBEAT_NOW"
+        case .usage: return "usage: a bad command line, an unknown command or option, an invalid value, an invalid MINDBEAT_NOW or MINDBEAT_CLOCK_RATE"
         case .dataError: return "bad data: an empty or too large note body, a file that is not a mindbeat database (or not a regular file at all), a database from a newer mindbeat, a corrupt database"
         case .notFound: return "not found, or not visible to you; also a database that does not exist yet (run mindbeat init)"
         case .software: return "internal error (a bug in mindbeat)"
         case .cannotCreate: return "the database or its directory cannot be created; init also refuses a file at the path that it did not create"
         case .ioError: return "I/O error: a full disk, unwritable output (when the command had already saved its change, the message says so)"
-        case .temporaryFailure: return "temporary failure, try again: the database stayed busy past its timeout, a notice failed delivery"
+        case .temporaryFailure: return "temporary failure, try again: the database stayed busy past its timeout, a notice failed delivery, wait past its --timeout, a server that cannot be reached"
         case .permission: return "permission: not logged in, wrong email or password, an expired or revoked login, a role that may not do this, a database or state directory that others may write, outbox send by anyone but the database's owner or root"
         }
     }
@@ -48,6 +48,9 @@ struct OutputError: Error {
 enum CommandFailure: Error {
     /// Reading or writing a file of its own failed (74).
     case io(String)
+    /// The state forbids it for good (exit 1): `wait` for a condition that
+    /// can no longer hold.
+    case refused(String)
     /// A file or directory of its own is not safe to use: others may write
     /// it, or it is not the user's (77).
     case unsafe(String)
@@ -71,6 +74,7 @@ extension ExitStatus {
         case let error as CommandFailure:
             switch error {
             case .io(let message): return (.ioError, [message])
+            case .refused(let message): return (.refused, [message])
             case .unsafe(let message): return (.permission, [message])
             case .unavailable(let message): return (.temporaryFailure, [message])
             }

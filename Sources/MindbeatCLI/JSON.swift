@@ -22,6 +22,36 @@ enum JSON: Equatable {
         return out
     }
 
+    /// On one line with no spaces: a line of JSON Lines.
+    func line() -> String {
+        var out = ""
+        renderLine(into: &out)
+        return out
+    }
+
+    private func renderLine(into out: inout String) {
+        switch self {
+        case .array(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                item.renderLine(into: &out)
+            }
+            out += "]"
+        case .object(let fields):
+            out += "{"
+            for (index, (key, value)) in fields.enumerated() {
+                if index > 0 { out += "," }
+                JSON.escape(key, into: &out)
+                out += ":"
+                value.renderLine(into: &out)
+            }
+            out += "}"
+        default:
+            render(into: &out, indent: 0)
+        }
+    }
+
     private func render(into out: inout String, indent: Int) {
         switch self {
         case .null: out += "null"

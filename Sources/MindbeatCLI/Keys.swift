@@ -31,6 +31,8 @@ extension Key where Value == Int64 {
     static let count = Key("count", .seriesCount)
     /// `users bank --sessions N`.
     static let bankSessions = Key("sessions", .bankSessions)
+    /// `wait --timeout DURATION`, in seconds.
+    static let timeout = Key("timeout", .duration)
 }
 
 extension Key where Value == Instant {
@@ -71,6 +73,15 @@ extension Key where Value == String {
 
 extension Key where Value == ContactMethod {
     static let via = Key("via", .choice(ContactMethod.words))
+}
+
+extension Key where Value == WaitCondition {
+    static let waitFor = Key("for", .choice(WaitCondition.words))
+}
+
+extension Key where Value == Bool {
+    static let watch = Key(flag: "watch")
+    static let follow = Key(flag: "follow")
 }
 
 extension Key where Value == Recurrence {

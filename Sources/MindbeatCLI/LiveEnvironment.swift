@@ -8,7 +8,47 @@ import MindbeatCore
 /// The system clock, to the second.
 struct SystemClock: Clock {
     func now() -> Instant { Instant(secondsSinceEpoch: Int64(time(nil))) }
+
+    func realSeconds(until instant: Instant) -> Double? {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Double(instant.secondsSinceEpoch - Int64(spec.tv_sec)) - Double(spec.tv_nsec) / 1e9
+    }
 }
+
+/// The clock `MINDBEAT_NOW` and `MINDBEAT_CLOCK_RATE` ask for (SPEC §8):
+/// stopped at the instant, or running from it at the rate; nil when
+/// `MINDBEAT_NOW` is not set. Read once, when the process starts.
+func testClock(_ environment: [String: String]) throws(UsageError) -> (any Clock)? {
+    let rateText = environment["MINDBEAT_CLOCK_RATE"]
+    guard let fixed = environment["MINDBEAT_NOW"] else {
+        if let rateText {
+            do {
+                _ = try RunningClock.rate(rateText)
+            } catch {
+                throw UsageError("MINDBEAT_CLOCK_RATE \(Parser.shown(rateText)) \(error.problem)")
+            }
+            throw UsageError("MINDBEAT_CLOCK_RATE runs the clock of MINDBEAT_NOW, which is not set; set both, or neither")
+        }
+        return nil
+    }
+    let start: Instant
+    do {
+        start = try TimeInput.parseRFC3339(fixed)
+    } catch {
+        throw UsageError("MINDBEAT_NOW \(Parser.shown(fixed)) \(error.problem)")
+    }
+    guard let rateText else { return FixedClock(start) }
+    let rate: Double
+    do {
+        rate = try RunningClock.rate(rateText)
+    } catch {
+        throw UsageError("MINDBEAT_CLOCK_RATE \(Parser.shown(rateText)) \(error.problem)")
+    }
+    let origin = monotonicSeconds()
+    return RunningClock(start: start, rate: rate) { monotonicSeconds() - origin }
+}
+
 
 /// The zone named by `$TZ` (or the system's), through the C library. The
 /// zone database is read the first time an offset is asked for, so a command

@@ -309,6 +309,7 @@ struct Parser {
         case .phone: return .string(raw.isEmpty ? "" : try Values.phone(raw))
         case .url: return .string(raw.isEmpty ? "" : try Values.url(raw))
         case .time: return .instant(try readTime(raw))
+        case .duration: return .integer(try TimeInput.duration(raw))
         case .text, .commandName, .word: return .string(raw)
         case .publicKey:
             guard !raw.isEmpty else { throw InvalidValue("is empty; give the line of a .pub file, or - to read it from standard input") }

@@ -194,6 +194,7 @@ enum Phrases {
         case .contact: return "contact the member"
         case .switchChannel: return "switch the channel"
         case .end: return "end the session"
+        case .wait: return "wait on a session's protocol"
         case .writeNotes: return "write notes on it"
         case .readNotes: return "read notes"
         case .writeProfileNotes: return "write notes on a member's profile"
@@ -403,5 +404,39 @@ enum Phrases {
     /// The line a coach's `contact --via chat` posts when they give no note.
     static func waitingLine(coach: Person) -> String {
         "\(coach.name) is waiting for you in the session. Join with: mindbeat attend"
+    }
+
+    // MARK: Watching and waiting
+
+    /// Why `wait --for` gave up for good (exit 1).
+    static func waitInVain(_ condition: WaitCondition, session id: Int64, status: SessionStatus) -> String {
+        let over = status.isCancelled ? "session \(id) was \(status.words)" : "session \(id) ended (\(status.words))"
+        switch condition {
+        case .coachJoined: return "\(over) without the coach joining"
+        case .memberJoined: return "\(over) without the member joining"
+        case .started: return "\(over) before it started"
+        case .heldAllowed: return "\(over): it can no longer be ended as held"
+        case .missedAllowed:
+            if status.isOpen { return "the member joined session \(id): it cannot be ended as missed" }
+            return "\(over): it can no longer be ended as missed"
+        case .ended: return "\(over): it will not be held or missed"
+        }
+    }
+
+    /// `wait` past its `--timeout` (exit 75).
+    static func waitTimedOut(_ condition: WaitCondition, session id: Int64, after seconds: Int64) -> String {
+        "gave up waiting for \(condition.rawValue) in session \(id) after \(duration(seconds))"
+    }
+
+    /// A length of time as `--timeout` takes it: `1h30m`, `90s` as `1m30s`.
+    static func duration(_ seconds: Int64) -> String {
+        if seconds == 0 { return "0s" }
+        var text = ""
+        var left = seconds
+        for (unit, size) in [("d", Int64(86_400)), ("h", 3600), ("m", 60), ("s", 1)] where left >= size {
+            text += "\(left / size)\(unit)"
+            left %= size
+        }
+        return text
     }
 }

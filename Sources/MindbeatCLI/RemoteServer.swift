@@ -54,13 +54,7 @@ enum RemoteServer {
         // sshd passes its variables only with AcceptEnv, and they are read
         // only in a sandbox.
         var clock: any Clock = SystemClock()
-        if sandbox, let fixed = context.environment["MINDBEAT_NOW"] {
-            do {
-                clock = FixedClock(try TimeInput.parseRFC3339(fixed))
-            } catch {
-                throw UsageError("MINDBEAT_NOW \(Parser.shown(fixed)) \(error.problem)")
-            }
-        }
+        if sandbox, let chosen = try testClock(context.environment) { clock = chosen }
         // The command's environment: the server's zone and nothing else — no
         // token, no database, no mail command, no editor.
         var environment: [String: String] = [:]

@@ -202,6 +202,13 @@ struct Render {
         return (hours < 10 ? "0" : "") + "\(hours):" + pad2((seconds % 3600) / 60) + ":" + pad2(seconds % 60)
     }
 
+    /// Time left, `MM:SS`, or `H:MM:SS` from an hour.
+    static func countdown(_ seconds: Int64) -> String {
+        let left = max(0, seconds)
+        let minutes = pad2((left % 3600) / 60) + ":" + pad2(left % 60)
+        return left >= 3600 ? "\(left / 3600):" + minutes : minutes
+    }
+
     static func pad2(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
     /// Columns padded to their widest cell; the last column is not padded.
@@ -239,6 +246,30 @@ struct Render {
             }
         }
         return count
+    }
+
+    /// `text` cut to `width` characters shown, its colour escapes kept (and
+    /// closed, when the cut falls inside a coloured part).
+    static func clip(_ text: String, to width: Int) -> String {
+        guard visibleWidth(text) > width else { return text }
+        var out = ""
+        var count = 0
+        var inEscape = false
+        var coloured = false
+        for scalar in text.unicodeScalars {
+            if inEscape {
+                out.unicodeScalars.append(scalar)
+                if scalar == "m" { inEscape = false }
+            } else if scalar == "\u{1B}" {
+                inEscape = true
+                coloured = true
+                out.unicodeScalars.append(scalar)
+            } else if count < width {
+                count += 1
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return coloured ? out + "\u{1B}[0m" : out
     }
 
     func sessionRows(_ views: [SessionView]) -> [String] {

@@ -28,17 +28,15 @@ struct SignedIn {
 public func run(
     arguments: [String], environment: [String: String], stdin: Int32 = 0, stdout: Int32 = 1, stderr: Int32 = 2
 ) -> Int32 {
-    let clock: any Clock
+    var clock: any Clock = SystemClock()
     // The forced command of team mode chooses its clock itself (SPEC §11).
-    if let fixed = environment["MINDBEAT_NOW"], !RemoteServer.isForcedCommand(arguments) {
+    if !RemoteServer.isForcedCommand(arguments) {
         do {
-            clock = FixedClock(try TimeInput.parseRFC3339(fixed))
+            if let chosen = try testClock(environment) { clock = chosen }
         } catch {
-            Diagnostics(fd: stderr).line("MINDBEAT_NOW \(Parser.shown(fixed)) \(error.problem)")
+            for line in error.lines { Diagnostics(fd: stderr).line(line) }
             return ExitStatus.usage.rawValue
         }
-    } else {
-        clock = SystemClock()
     }
     return run(arguments: arguments, environment: environment, stdin: stdin, stdout: stdout, stderr: stderr, clock: clock)
 }

@@ -44,3 +44,11 @@ public enum Policy {
     /// How long a command waits for another process's write lock.
     public static let busyTimeoutSeconds = 5
 }
+
+extension Policy {
+    /// The longest `wait --timeout`: a month.
+    public static let longestWaitSeconds: Int64 = 31 * 86_400
+    /// How often a command that watches a SQLite database asks whether
+    /// another process changed it (`PRAGMA data_version`), in milliseconds.
+    public static let changePollMilliseconds = 100
+}

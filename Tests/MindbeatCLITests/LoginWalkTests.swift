@@ -24,6 +24,7 @@ struct LoginWalkTests {
             case .seriesCount: return "2"
             case .bankSessions: return "10"
             case .time: return "+1d"
+            case .duration: return "0s"
             case .text: return "hello"
             case .choice(let words): return words.first ?? ""
             case .path: return "/tmp/mindbeat-login-walk"

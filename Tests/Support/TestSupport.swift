@@ -9,6 +9,7 @@ public final class TestClock: Clock, @unchecked Sendable {
     public var instant: Instant
     public init(_ instant: Instant) { self.instant = instant }
     public func now() -> Instant { instant }
+    public func realSeconds(until instant: Instant) -> Double? { instant <= self.instant ? 0 : nil }
     public func set(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
         instant = at(text, sourceLocation: sourceLocation)
     }

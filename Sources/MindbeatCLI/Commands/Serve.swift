@@ -63,10 +63,11 @@ extension Commands {
             exit 64. A leading word mindbeat is dropped. With no command it greets the key's owner. \
             Not available over SSH (exit 77): init, login, logout, passwd, users reset of your own \
             account, outbox send, db, serve, completions, --db, --remote, and any option that \
-            names a file on the server. --tz takes only a time-zone name. MINDBEAT_NOW is ignored \
-            unless the database was made with init --sandbox; the client's environment is never \
-            read. Standard input, output, error and the exit status pass through. A key that was \
-            removed, or whose account was, is refused (77).
+            names a file on the server. --tz takes only a time-zone name. MINDBEAT_NOW and \
+            MINDBEAT_CLOCK_RATE are ignored unless the database was made with init --sandbox; the \
+            client's environment is never read. Standard input, output, error and the exit status \
+            pass through; a command that watches or waits ends when its client goes away. A key \
+            that was removed, or whose account was, is refused (77).
             """,
         positionals: [Positional(Key.keyID, "the key's id, as serve authorized-keys printed it")],
         examples: [("ssh mindbeat@team.example.com sessions list", "what a coach types; sshd runs serve ssh KEYID for it")],

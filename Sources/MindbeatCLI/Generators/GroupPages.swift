@@ -149,7 +149,7 @@ extension Manual {
             .item("130", "Ctrl-C."),
             .paragraph("Any other status is the remote command's own."),
             .subsection("A sandbox for CI"),
-            .paragraph("MINDBEAT_NOW is ignored by serve ssh, from the client and the server alike, unless the database was made with init --sandbox: then sshd's SetEnv in the Match block sets its clock for every connection, and the greeting and whoami say sandbox. No client can move the clock of a real database, and a sandbox stays one."),
+            .paragraph("MINDBEAT_NOW and MINDBEAT_CLOCK_RATE are ignored by serve ssh, from the client and the server alike, unless the database was made with init --sandbox: then sshd's SetEnv in the Match block sets its clock for every connection (SetEnv MINDBEAT_NOW=... MINDBEAT_CLOCK_RATE=600 on one line makes it run), and the greeting and whoami say sandbox. No client can move the clock of a real database, and a sandbox stays one."),
             .example([TeamServer.sandbox]),
         ],
         files: [

@@ -10,6 +10,7 @@ enum Manual {
     static let environment: [(name: String, meaning: String)] = [
         ("MINDBEAT_DB", "The database. Default: $XDG_DATA_HOME/mindbeat/mindbeat.db (~/.local/share/mindbeat/mindbeat.db). --db PATH overrides it."),
         ("MINDBEAT_NOW", "A fixed \"now\" (RFC 3339, with Z or an offset) for scripts and tests; every rule and timestamp uses it. Invalid: exit 64. Over SSH it is ignored, unless the server's database was made with init --sandbox and the server sets it (mindbeat-serve(1))."),
+        ("MINDBEAT_CLOCK_RATE", "With MINDBEAT_NOW: the clock starts at that instant when the process starts and runs at this multiple of real time (a positive number up to 1000000, such as 600), so that tests of wait, status --watch and chat --follow take seconds. Invalid, or set without MINDBEAT_NOW: exit 64. Over SSH as MINDBEAT_NOW: only in a sandbox, from the server's environment."),
         ("MINDBEAT_TOKEN", "A login token, overriding the stored one. Like every MINDBEAT_* variable, it is never passed to the editor or the mail command."),
         ("XDG_DATA_HOME, XDG_STATE_HOME, HOME", "Where the database and the logins are kept by default."),
         ("TZ", "The zone times are shown in and local TIME values are read in."),

@@ -155,7 +155,26 @@ extension Mindbeat {
     public func chat(_ actor: Actor, id: Int64) throws -> [ChatMessage] {
         try read(actor) { tx, me in
             _ = try party(in: id, for: me, doing: .readChat, tx)
-            return try tx.chatMessages(sessionID: id)
+            return try tx.chatMessages(sessionID: id, after: 0)
+        }
+    }
+
+    /// The messages of a session's chat after the one with id `after`, and
+    /// whether the session has closed — read together, so that a follower
+    /// that stops at the close has printed every message sent before it.
+    public func chat(_ actor: Actor, id: Int64, after: Int64) throws -> (messages: [ChatMessage], closed: Bool) {
+        try read(actor) { tx, me in
+            let (session, _) = try party(in: id, for: me, doing: .readChat, tx)
+            return (try tx.chatMessages(sessionID: id, after: after), session.status.isClosed)
+        }
+    }
+
+    /// Where `condition` stands for a session of the caller's (`wait --for`),
+    /// on this instant of the clock.
+    public func wait(_ actor: Actor, id: Int64, for condition: WaitCondition) throws -> WaitState {
+        try read(actor) { tx, me in
+            let (session, _) = try party(in: id, for: me, doing: .wait, tx)
+            return condition.state(of: session, at: self.now)
         }
     }
 

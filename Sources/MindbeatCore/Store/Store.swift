@@ -34,6 +34,34 @@ public protocol Store: AnyObject {
     /// How many write transactions this store has committed: a command that
     /// cannot print its result says whether its change was saved all the same.
     var committedWrites: Int { get }
+
+    /// A feed of the changes other processes commit from now on, for a
+    /// command that watches or waits (SPEC §13). SQLite polls its
+    /// `data_version` on this connection; a server engine listens for a
+    /// notification. Either way a waiting command costs next to no CPU.
+    func changes() throws(MindbeatError) -> any ChangeFeed
+}
+
+/// Why `ChangeFeed.wait` returned.
+public enum Wake: Equatable, Sendable {
+    /// Another process committed a change since the last wake.
+    case changed
+    /// The time given passed with no change.
+    case timedOut
+    /// A signal arrived: the caller looks at what it was.
+    case interrupted
+    /// The descriptor the caller asked to be watched hung up or failed (the
+    /// reader of its output went away).
+    case hungUp
+}
+
+/// Changes to the database committed by others, as they happen.
+public protocol ChangeFeed: AnyObject {
+    /// Blocks for at most `milliseconds` of real time, until another process
+    /// commits a change, a signal arrives or `hangUp` (when given) hangs up.
+    /// A change made before this call and after the last wake (or the feed's
+    /// start) is reported at once.
+    func wait(milliseconds: Int, hangUp: Int32?) throws(MindbeatError) -> Wake
 }
 
 /// The queries of a transaction.
@@ -80,7 +108,9 @@ public protocol StoreReader {
     /// current engagement: its bank, what it used, what is booked, and the
     /// member's changes in it (SPEC §9).
     func standing(memberID: Int64) throws -> MemberStanding
-    func chatMessages(sessionID: Int64) throws -> [ChatMessage]
+    /// A session's chat messages after the one with id `after` (0: all),
+    /// in the order they were sent.
+    func chatMessages(sessionID: Int64, after: Int64) throws -> [ChatMessage]
     func contactAttempts(sessionID: Int64) throws -> [ContactAttempt]
 
     // Notes: candidates only; `NoteVisibility` decides who sees what.

@@ -102,7 +102,7 @@ public enum DatabaseProblem: Equatable, Sendable {
 
 /// Something a command does, as refusals and permissions name it.
 public enum Activity: Equatable, Sendable {
-    case attend, chat, readChat, contact, switchChannel, end
+    case attend, chat, readChat, contact, switchChannel, end, wait
     case writeNotes, readNotes, writeProfileNotes
     case leaveFeedback, readFeedback
     case schedule, addAccounts, grantAdmin, listAccounts, resetPasswords, readOutbox, listMembers, manageKeys

@@ -2,6 +2,10 @@
 /// system clock directly, so a fixed clock makes a whole run deterministic.
 public protocol Clock: Sendable {
     func now() -> Instant
+    /// How many seconds of real time pass before this clock reads `instant`
+    /// (zero or less once it has): what a command that waits for a time
+    /// sleeps. Nil for a clock that stands still, which never gets there.
+    func realSeconds(until instant: Instant) -> Double?
 }
 
 /// A clock stopped at one instant: `MINDBEAT_NOW`, and every test.
@@ -9,6 +13,62 @@ public struct FixedClock: Clock {
     public let instant: Instant
     public init(_ instant: Instant) { self.instant = instant }
     public func now() -> Instant { instant }
+    public func realSeconds(until instant: Instant) -> Double? {
+        instant <= self.instant ? 0 : nil
+    }
+}
+
+/// A test clock that runs (SPEC §8, `MINDBEAT_CLOCK_RATE`): it reads `start`
+/// when the process starts and moves `rate` times as fast as real time, so a
+/// fifteen-minute wait can be tested in a second and a half.
+public struct RunningClock: Clock {
+    public let start: Instant
+    public let rate: Double
+    /// Real seconds since the clock started, from a monotonic source.
+    let elapsed: @Sendable () -> Double
+
+    public init(start: Instant, rate: Double, elapsed: @escaping @Sendable () -> Double) {
+        self.start = start
+        self.rate = rate
+        self.elapsed = elapsed
+    }
+
+    /// Seconds since `start` on this clock, with their fraction.
+    private func reading() -> Double { max(0, elapsed()) * rate }
+
+    public func now() -> Instant {
+        let seconds = reading().rounded(.down)
+        // The last instant mindbeat supports, however long the clock runs.
+        let limit = Double(Instant.validRange.upperBound - start.secondsSinceEpoch)
+        return Instant(secondsSinceEpoch: start.secondsSinceEpoch + Int64(min(seconds, limit)))
+    }
+
+    public func realSeconds(until instant: Instant) -> Double? {
+        (Double(instant.seconds(since: start)) - reading()) / rate
+    }
+
+    /// `MINDBEAT_CLOCK_RATE`: a positive decimal number (`60`, `0.5`), at
+    /// most a million — a clock that passes a year in thirty seconds.
+    public static func rate(_ text: String) throws(InvalidValue) -> Double {
+        let bytes = Array(text.utf8)
+        let digit: (UInt8) -> Bool = { $0 >= 48 && $0 <= 57 }
+        let dot = bytes.firstIndex(of: UInt8(ascii: "."))
+        let whole = bytes[..<(dot ?? bytes.endIndex)]
+        let fraction = dot.map { bytes[($0 + 1)...] } ?? []
+        guard !whole.isEmpty, whole.count <= 7, whole.allSatisfy(digit), fraction.count <= 9,
+              fraction.allSatisfy(digit), dot == nil || !fraction.isEmpty
+        else { throw InvalidValue("is not a rate: give a positive number such as 60 (the clock then runs 60 times as fast)") }
+        var value = 0.0
+        for byte in whole { value = value * 10 + Double(byte - 48) }
+        var scale = 0.1
+        for byte in fraction {
+            value += Double(byte - 48) * scale
+            scale /= 10
+        }
+        guard value > 0 else { throw InvalidValue("is not a rate: it must be more than 0") }
+        guard value <= 1_000_000 else { throw InvalidValue("is more than 1000000") }
+        return value
+    }
 }
 
 /// A time zone as the rules need it: the offset from UTC in force at an instant.

@@ -140,6 +140,38 @@ public enum TimeInput {
         return moved
     }
 
+    /// A DURATION (`wait --timeout`): whole numbers with a unit, largest
+    /// first, each unit once — `90s`, `15m`, `2h`, `1h30m`, `1d` — up to
+    /// `Policy.longestWaitSeconds`. In seconds.
+    public static func duration(_ text: String) throws(InvalidValue) -> Int64 {
+        let units: [(UInt8, Int64)] = [(UInt8(ascii: "d"), 86_400), (UInt8(ascii: "h"), 3600), (UInt8(ascii: "m"), 60), (UInt8(ascii: "s"), 1)]
+        let malformed = InvalidValue("is not a duration; write it as 90s, 15m, 2h or 1h30m")
+        var scanner = Scanner(Array(text.utf8))
+        guard !scanner.atEnd else { throw malformed }
+        var total: Int64 = 0
+        var nextUnit = 0
+        while !scanner.atEnd {
+            var amount: Int64 = 0
+            var digits = 0
+            while let byte = scanner.peek(), (48...57).contains(byte) {
+                scanner.advance()
+                digits += 1
+                guard digits <= 9 else { throw InvalidValue("is longer than \(Policy.longestWaitSeconds / 86_400) days") }
+                amount = amount * 10 + Int64(byte - 48)
+            }
+            guard digits > 0, let byte = scanner.peek(),
+                  let found = units[nextUnit...].firstIndex(where: { $0.0 == byte })
+            else { throw malformed }
+            scanner.advance()
+            nextUnit = found + 1
+            total += amount * units[found].1
+            guard total <= Policy.longestWaitSeconds else {
+                throw InvalidValue("is longer than \(Policy.longestWaitSeconds / 86_400) days")
+            }
+        }
+        return total
+    }
+
     static func unrecognised(_ text: String) -> InvalidValue {
         InvalidValue("is not a time; use 2026-12-01 10:00, 2026-12-01T10:00:00+01:00, 2026-12-01, now, +90m, +2h or +1d")
     }

@@ -254,15 +254,15 @@ extension SQLiteTransaction {
             [.integer(sessionID), .integer(authorID), .text(text), .integer(now.secondsSinceEpoch)])
     }
 
-    func chatMessages(sessionID: Int64) throws -> [ChatMessage] {
+    func chatMessages(sessionID: Int64, after: Int64) throws -> [ChatMessage] {
         try db.rows(
             """
-            SELECT c.at, a.email, a.name, c.text FROM chat_messages c JOIN accounts a ON a.id = c.author_id
-            WHERE c.session_id = ? ORDER BY c.id
-            """, [.integer(sessionID)]
+            SELECT c.at, a.email, a.name, c.text, c.id FROM chat_messages c JOIN accounts a ON a.id = c.author_id
+            WHERE c.session_id = ? AND c.id > ? ORDER BY c.id
+            """, [.integer(sessionID), .integer(after)]
         ).map { row in
-            guard let email = row.text(1), let name = row.text(2), let text = row.text(3) else { throw CorruptRow() }
-            return ChatMessage(at: try row.requiredInstant(0), authorEmail: email, authorName: name, text: text)
+            guard let email = row.text(1), let name = row.text(2), let text = row.text(3), let id = row.integer(4) else { throw CorruptRow() }
+            return ChatMessage(at: try row.requiredInstant(0), authorEmail: email, authorName: name, text: text, id: id)
         }
     }
 

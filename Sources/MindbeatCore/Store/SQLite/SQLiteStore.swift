@@ -34,6 +34,10 @@ final class SQLiteStore: Store {
 
     private(set) var committedWrites = 0
 
+    func changes() throws(MindbeatError) -> any ChangeFeed {
+        try SQLiteChangeFeed(database: database, location: location)
+    }
+
     func write<T>(_ body: (any StoreWriter) throws -> T) throws(MindbeatError) -> T {
         do {
             let result = try database.write { db in try body(SQLiteTransaction(db: db)) }
