@@ -277,4 +277,31 @@ final class RemoteClientTests {
                                                 "MINDBEAT_SSH": "ssh -F /dev/null -o BatchMode=yes -o ConnectTimeout=20"])
         #expect(outcome.stdout.contains("status 130"), "\(outcome.stdout) \(outcome.stderr)")
     }
+
+    /// `--remote` with a command that keeps running: the client passes each
+    /// line on as the server writes it, and a wait ends with the server's status.
+    @Test func liveCommandsStreamThroughTheClient() throws {
+        try server.setClock("2026-12-01T08:50:00Z")
+        let id = try remote(["--remote", destination, "sessions", "add", "--at", "2026-12-01T09:00:00Z", "--member", "bo@example.com"])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try remote(["--remote", destination, "attend", id]).status == 0)
+        var environment = ["HOME": client.path, "PATH": "/usr/bin:/bin", "XDG_STATE_HOME": client.path + "/state-live", "TZ": "UTC",
+                           "MINDBEAT_SSH": sshCommand(ann)]
+        let annEnvironment = environment
+        environment["MINDBEAT_SSH"] = sshCommand(bo)
+        let boEnvironment = environment
+        let destination = self.destination
+        let wait = InBackground {
+            try execute(binary, ["--remote", destination, "wait", id, "--for", "member-joined", "--timeout", "30s"], environment: annEnvironment)
+        }
+        let follow = InBackground { try execute(binary, ["--remote", destination, "chat", id, "--follow"], environment: boEnvironment) }
+        #expect(eventually { running(on: self.server) == 2 }, "both commands run on the server")
+        #expect(try remote(["--remote", destination, "attend", id], key: bo).status == 0)
+        let waited = wait.finish(within: 10)
+        #expect(waited?.status == 0 && waited?.stdout == "", "\(waited?.stderr ?? "still waiting")")
+        #expect(try remote(["--remote", destination, "chat", id, "Hi Ann"], key: bo).status == 0)
+        #expect(try remote(["--remote", destination, "end", id, "--held"]).status == 0)
+        let followed = follow.finish(within: 10)
+        #expect(followed?.status == 0 && followed?.stdout == "08:50  Bo Member: Hi Ann\n", "\(followed.map(Team.show) ?? "still following")")
+    }
 }
