@@ -11,8 +11,8 @@ extension Commands {
             mindbeat(1)) as well as its message. With --watch, keeps watching the session until \
             it ends (exit 0) or Ctrl-C (130): on a terminal it redraws every second — the counter \
             ticking, the times until each step is allowed counting down, the other party's join \
-            highlighted — and rings the bell when the other party joins and when ending the \
-            session becomes allowed; elsewhere (a pipe, a log, over SSH) it prints one line per \
+            highlighted — and rings the bell once when the other party joins and once each when \
+            end --held and end --missed become allowed; elsewhere (a pipe, a log, over SSH) it prints one line per \
             change: a join, a contact, a switch, a move, a step becoming allowed, the end. With \
             --watch --json, one status object per line (JSON Lines), at the start and at each change.
             """,

@@ -98,9 +98,8 @@ extension Commands {
             var previous = report
             while true {
                 var bell = false
-                for event in LiveEvent.between(previous, report) where event.rings(for: party) {
-                    let kind = { if case .allowed = event { return "end" } else { return "join" } }()
-                    if rang.insert(kind).inserted { bell = true }
+                for event in LiveEvent.between(previous, report) {
+                    if let kind = event.bell(for: party), rang.insert(kind).inserted { bell = true }
                 }
                 previous = report
                 terminal.draw(frame(report, render: live.render(at: report.at), width: terminal.size.columns), bell: bell)

@@ -109,12 +109,17 @@ public enum LiveEvent: Equatable, Sendable {
 
     /// Whether a terminal watching for `party` rings its bell for this
     /// event: the other party joining, or ending the session becoming allowed.
-    public func rings(for party: Party) -> Bool {
+    public func rings(for party: Party) -> Bool { bell(for: party) != nil }
+
+    /// What the bell rings for, when it does: a live view rings once for
+    /// each — the join, and each way of ending (a coach who may end as held
+    /// from the start still hears when missed becomes allowed).
+    public func bell(for party: Party) -> String? {
         switch self {
-        case .memberJoined: return party == .coach
-        case .coachJoined: return party == .member
-        case .allowed(.endHeld), .allowed(.endMissed): return true
-        default: return false
+        case .memberJoined: return party == .coach ? "join" : nil
+        case .coachJoined: return party == .member ? "join" : nil
+        case .allowed(let action) where action == .endHeld || action == .endMissed: return action.rawValue
+        default: return nil
         }
     }
 }

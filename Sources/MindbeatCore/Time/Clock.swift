@@ -55,9 +55,10 @@ public struct RunningClock: Clock {
         let dot = bytes.firstIndex(of: UInt8(ascii: "."))
         let whole = bytes[..<(dot ?? bytes.endIndex)]
         let fraction = dot.map { bytes[($0 + 1)...] } ?? []
-        guard !whole.isEmpty, whole.count <= 7, whole.allSatisfy(digit), fraction.count <= 9,
-              fraction.allSatisfy(digit), dot == nil || !fraction.isEmpty
+        guard !whole.isEmpty, whole.allSatisfy(digit), fraction.allSatisfy(digit), dot == nil || !fraction.isEmpty
         else { throw InvalidValue("is not a rate: give a positive number such as 60 (the clock then runs 60 times as fast)") }
+        guard whole.count <= 7 else { throw InvalidValue("is more than 1000000") }
+        guard fraction.count <= 9 else { throw InvalidValue("has more than 9 digits after the point") }
         var value = 0.0
         for byte in whole { value = value * 10 + Double(byte - 48) }
         var scale = 0.1
