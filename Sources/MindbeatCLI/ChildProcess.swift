@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import MindbeatCore
 
 /// Runs another program: `$EDITOR` for notes, the mail command for the outbox.
 ///
@@ -232,12 +233,4 @@ struct ChildProcess {
         if signal == 0 { return .exited((status >> 8) & 0xff) }
         return .signalled(signal)
     }
-}
-
-/// Real seconds on the monotonic clock: what timeouts and the running test
-/// clock count, whatever anyone does to the system's time.
-func monotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }

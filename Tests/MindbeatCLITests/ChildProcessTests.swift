@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Testing
 @testable import MindbeatCLI
+import MindbeatCore
 
 /// The one helper that runs other programs (the mail command, `$EDITOR`).
 @Suite("Child processes")

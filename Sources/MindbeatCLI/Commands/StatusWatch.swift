@@ -105,9 +105,9 @@ extension Commands {
                 terminal.draw(frame(report, render: live.render(at: report.at), width: terminal.size.columns), bell: bell)
                 if report.view.session.status.isClosed { break }
                 // To the next second of real time, so the counter ticks evenly.
-                var spec = timespec()
-                clock_gettime(CLOCK_REALTIME, &spec)
-                let wake = try live.sleep(seconds: 1 - Double(spec.tv_nsec) / 1e9, orUntil: report.nextChange)
+                let system = SystemClock(), now = system.now()
+                let tick = system.realSeconds(until: now.adding(seconds: 1) ?? now) ?? 1
+                let wake = try live.sleep(seconds: tick, orUntil: report.nextChange)
                 if LiveSignals.stop != 0 {
                     terminal.leave()
                     _ = context.out.flush()

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Where "now" comes from. Every rule and every timestamp reads it, never the
 /// system clock directly, so a fixed clock makes a whole run deterministic.
 public protocol Clock: Sendable {
@@ -133,4 +139,12 @@ extension LocalZone {
         let civil = self.civil(instant)
         return civil.isoDate + " " + civil.isoTime(seconds: false)
     }
+}
+
+/// Real seconds on the monotonic clock: what timeouts, sleeps and the running
+/// test clock count, whatever anyone does to the system's time.
+public func monotonicSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
 }

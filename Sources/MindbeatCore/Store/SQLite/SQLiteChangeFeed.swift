@@ -40,17 +40,11 @@ final class SQLiteChangeFeed: ChangeFeed {
             if remaining == 0 { return .timedOut }
             let slice = min(remaining, Policy.changePollMilliseconds)
             var watched = [pollfd(fd: hangUp ?? -1, events: 0, revents: 0)]
-            let started = SQLiteChangeFeed.milliseconds()
             let ready = poll(&watched, 1, Int32(slice))
             if ready < 0 && errno == EINTR { return .interrupted }
             if ready > 0 && watched[0].revents & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 { return .hungUp }
-            remaining = max(0, remaining - max(slice, SQLiteChangeFeed.milliseconds() - started))
+            // Only a signal or a hang-up ends poll early, and both returned.
+            remaining -= slice
         }
-    }
-
-    private static func milliseconds() -> Int {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Int(spec.tv_sec) * 1000 + Int(spec.tv_nsec) / 1_000_000
     }
 }
