@@ -51,4 +51,8 @@ extension Policy {
     /// How often a command that watches a SQLite database asks whether
     /// another process changed it (`PRAGMA data_version`), in milliseconds.
     public static let changePollMilliseconds = 100
+    /// How many whole months before the current one a report starts by default.
+    public static let reportPastMonths: Int64 = 5
+    /// The most periods one report may have (1,000 weeks is 19 years).
+    public static let longestReportPeriods = 1000
 }

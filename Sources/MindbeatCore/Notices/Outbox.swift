@@ -9,7 +9,7 @@ extension Mindbeat {
         let due = ended.plus(minutes: Policy.notesNoticeDelayMinutes)
         for (recipient, author) in [(session.coach, session.member), (session.member, session.coach)] {
             if try tx.hasSharedNotes(sessionID: session.id, authorID: author.id) {
-                try tx.queueNotice(recipientID: recipient.id, sessionID: session.id, kind: .sharedNotes, dueAt: due, at: now)
+                try tx.queue(.sharedNotes, to: recipient.id, session: session.id, dueAt: due, at: now)
             }
         }
     }
@@ -22,7 +22,7 @@ extension Mindbeat {
         let recipient = side == .coach ? session.member : session.coach
         guard try !tx.hasUnsentNotice(recipientID: recipient.id, sessionID: session.id, kind: .sharedNotes) else { return }
         let due = max(ended.plus(minutes: Policy.notesNoticeDelayMinutes), now)
-        try tx.queueNotice(recipientID: recipient.id, sessionID: session.id, kind: .sharedNotes, dueAt: due, at: now)
+        try tx.queue(.sharedNotes, to: recipient.id, session: session.id, dueAt: due, at: now)
     }
 
     /// How long a claim on a notice holds before another run may take it over.
@@ -47,7 +47,9 @@ extension Mindbeat {
         let claimed: [(Notice, Session?, Takeover?)] = try store.write { tx in
             // A reminder that a session is coming, not sent before it began
             // (cron stopped, a failed delivery retried), no longer makes sense.
-            try tx.withdrawUpcoming(startedBy: claimedAt)
+            for session in try tx.withdrawUpcoming(startedBy: claimedAt) {
+                try tx.log(.noticeWithdrawn, NoticeKind.upcoming.rawValue, session: session, at: claimedAt, by: .mindbeat)
+            }
             return try tx.claimDueNotices(now: claimedAt, staleBefore: staleBefore, claim: claim).map { notice in
                 (notice, try notice.sessionID.flatMap { try tx.session(id: $0) },
                  try notice.takeoverID.flatMap { try tx.takeover(id: $0) })
@@ -59,7 +61,13 @@ extension Mindbeat {
                                           installID: store.installID, date: now)
             var error: String?
             if case .failed(let why) = delivery.deliver(outgoing) { error = why }
-            try store.write { tx in try tx.recordDelivery(noticeID: notice.id, claim: claim, error: error, at: now) }
+            try store.write { tx in
+                let at = now
+                if try tx.recordDelivery(noticeID: notice.id, claim: claim, error: error, at: at), let session = notice.sessionID {
+                    try tx.log(error == nil ? .noticeSent : .noticeFailed, notice.kind.rawValue, session: session, at: at,
+                               by: .mindbeat)
+                }
+            }
             if error == nil { report.sent += 1 } else { report.failed += 1 }
         }
         return report

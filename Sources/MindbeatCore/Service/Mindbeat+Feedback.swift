@@ -6,7 +6,9 @@ extension Mindbeat {
             let given = try !tx.feedback(sessionID: id, authorID: me.id).isEmpty
             let decision = FeedbackRules.leave(session, alreadyGiven: given)
             guard decision.isAllowed else { throw MindbeatError.refused(Refusal(.leaveFeedback(session: id), decision)) }
+            let now = self.now
             try tx.insertFeedback(sessionID: id, authorID: me.id, rating: rating, comment: comment?.text, at: now)
+            try tx.log(.feedback, session: id, at: now, by: EventSource(actor))
             guard let feedback = try tx.feedback(sessionID: id, authorID: me.id).first else {
                 throw MindbeatError.internal("feedback on \(id) vanished")
             }

@@ -45,11 +45,13 @@ extension Mindbeat {
         try write(actor) { tx, me in
             let now = self.now
             let (memberID, session) = try notePlace(place, for: me, tx)
-            if let session, session.status.isEnded, visibility == .shared {
-                try queueSharedNotesNotice(session: session, author: me, tx, now: now)
-            }
             let id = try tx.insertNote(
                 authorID: me.id, memberID: memberID, sessionID: session?.id, visibility: visibility, body: body.text, at: now)
+            // A private note leaves no trace in the log; a shared one, no text.
+            if let session, visibility == .shared {
+                try tx.log(.noteShared, session: session.id, at: now, by: EventSource(actor))
+                if session.status.isEnded { try queueSharedNotesNotice(session: session, author: me, tx, now: now) }
+            }
             guard let note = try tx.note(id: id) else { throw MindbeatError.internal("note \(id) vanished") }
             guard visibility == .shared else { return SavedNote(note: note, sharedWith: nil, readableNow: false) }
             let reader: Person

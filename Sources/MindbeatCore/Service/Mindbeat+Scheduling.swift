@@ -99,6 +99,7 @@ extension Mindbeat {
                 new.seriesID = starts.count > 1 ? ids.first : nil
                 new.startsSeries = starts.count > 1 && ids.isEmpty
                 let id = try tx.insertSession(new, at: now)
+                try tx.log(.scheduled, session: id, at: now, by: EventSource(actor))
                 ids.append(id)
                 var session = Session(id: id, coach: coach.person, member: member.person, startsAt: start,
                                       durationMinutes: durationMinutes)
@@ -188,8 +189,9 @@ extension Mindbeat {
             let decision = Scheduling.change(before)
             guard decision.isAllowed else { throw MindbeatError.refused(Refusal(.cancel(session: id), decision)) }
             let change = SessionChange(session: before, by: me.id, kind: .cancel, now: now)
-            try tx.cancelSession(id: id, status: Scheduling.cancelledStatus(startsAt: before.startsAt, now: now), by: me.id,
-                                 reason: reason?.text, at: now)
+            let status = Scheduling.cancelledStatus(startsAt: before.startsAt, now: now)
+            try tx.cancelSession(id: id, status: status, by: me.id, reason: reason?.text, at: now)
+            try tx.log(.cancelled, status.rawValue, session: id, at: now, by: EventSource(actor))
             return try recordChange(change, id: id, party: party, kind: .cancelled, actor: me, tx, now: now)
         }
     }
@@ -211,6 +213,7 @@ extension Mindbeat {
             guard reasons.isEmpty else { throw MindbeatError.refused(Refusal(.reschedule(session: id), reasons: reasons)) }
             let change = SessionChange(session: before, by: me.id, kind: .reschedule, now: now)
             try tx.moveSession(id: id, startsAt: startsAt, durationMinutes: duration)
+            try tx.log(.rescheduled, startsAt.rfc3339, session: id, at: now, by: EventSource(actor))
             return try recordChange(change, id: id, party: party, kind: .rescheduled, actor: me, tx, now: now)
         }
     }
@@ -234,7 +237,7 @@ extension Mindbeat {
     ) throws -> SessionChangeOutcome {
         try tx.recordChange(change, at: now)
         guard let session = try tx.session(id: id) else { throw MindbeatError.internal("session \(id) vanished") }
-        try tx.withdrawNotices(sessionID: id, kinds: [.upcoming, .reminder])
+        try tx.withdraw([.upcoming, .reminder], session: id, at: now)
         if kind == .rescheduled { try queueUpcoming(session, tx, now: now) }
         try queueInvitations(session, kind: kind, actor: me, tx, now: now)
         let engagement = try tx.engagement(memberID: session.member.id)
@@ -245,7 +248,7 @@ extension Mindbeat {
                 if !recipients.contains(admin.id) && admin.id != session.member.id { recipients.append(admin.id) }
             }
             for recipient in recipients {
-                try tx.queueNotice(recipientID: recipient, sessionID: id, kind: .flagged, dueAt: now, at: now)
+                try tx.queue(.flagged, to: recipient, session: id, dueAt: now, at: now)
             }
         }
         return SessionChangeOutcome(session: session, party: party, change: change, engagement: engagement, flagged: flagged)
@@ -258,7 +261,7 @@ extension Mindbeat {
     private func queueUpcoming(_ session: Session, _ tx: any StoreWriter, now: Instant) throws {
         for due in Scheduling.upcomingNotices(startsAt: session.startsAt, now: now) {
             for recipient in [session.coach.id, session.member.id] {
-                try tx.queueNotice(recipientID: recipient, sessionID: session.id, kind: .upcoming, dueAt: due, at: now)
+                try tx.queue(.upcoming, to: recipient, session: session.id, dueAt: due, at: now)
             }
         }
     }
@@ -269,12 +272,12 @@ extension Mindbeat {
     /// are withdrawn, so an old REQUEST never brings back a cancelled event.
     private func queueInvitations(_ session: Session, kind: NoticeKind, actor me: Account, _ tx: any StoreWriter, now: Instant) throws {
         // A new session has none to withdraw.
-        if kind != .scheduled { try tx.withdrawNotices(sessionID: session.id, kinds: NoticeKind.invitations) }
+        if kind != .scheduled { try tx.withdraw(NoticeKind.invitations, session: session.id, at: now) }
         let method: CalendarMethod = kind == .cancelled ? .cancel : .request
         let invitation = ICalendar.document(
             method: method, events: [CalendarEvent(session: session, installID: store.installID, description: eventDescription(session))], stamp: now)
         for recipient in [session.coach, session.member] where recipient.id != me.id {
-            try tx.queueInvitation(recipientID: recipient.id, sessionID: session.id, kind: kind, invitation: invitation, at: now)
+            try tx.queue(kind, to: recipient.id, session: session.id, invitation: invitation, at: now)
         }
     }
 

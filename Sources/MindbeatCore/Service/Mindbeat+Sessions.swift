@@ -136,6 +136,7 @@ extension Mindbeat {
                 }
                 if session.status == .scheduled { session.status = .inProgress }
                 try tx.updateSessionState(session)
+                try tx.log(.joined, party.rawValue, session: session.id, at: now, by: EventSource(actor))
             }
             return Attendance(at: now, session: session, party: party, joinedNow: !already, joinedEarly: early)
         }
@@ -147,7 +148,9 @@ extension Mindbeat {
             let (session, _) = try party(in: id, for: me, doing: .chat, tx)
             let decision = SessionProtocol.chat(session)
             guard decision.isAllowed else { throw MindbeatError.refused(Refusal(.chat(session: id), decision)) }
+            let now = self.now
             try tx.insertChatMessage(sessionID: id, authorID: me.id, text: text.text, at: now)
+            try tx.log(.chat, session: id, at: now, by: EventSource(actor))
         }
     }
 
@@ -193,18 +196,20 @@ extension Mindbeat {
                 throw MindbeatError.refused(Refusal(.contact(member: session.member.name, via: method), decision))
             }
             var chatLine: String?
+            // A note posted into the chat is no longer the coach's own.
+            try tx.insertContactAttempt(sessionID: id, via: method, note: method == .chat ? nil : note?.text, at: now)
+            try tx.log(.contact, method.rawValue, session: id, at: now, by: EventSource(actor))
             switch method {
             case .email:
-                try tx.queueNotice(recipientID: session.member.id, sessionID: id, kind: .reminder, dueAt: now, at: now)
+                try tx.queue(.reminder, to: session.member.id, session: id, dueAt: now, at: now)
             case .chat:
                 let line = note?.text ?? waitingLine(session.coach)
                 try tx.insertChatMessage(sessionID: id, authorID: me.id, text: line, at: now)
+                try tx.log(.chat, session: id, at: now, by: EventSource(actor))
                 chatLine = line
             case .phone:
                 break
             }
-            // A note posted into the chat is no longer the coach's own.
-            try tx.insertContactAttempt(sessionID: id, via: method, note: method == .chat ? nil : note?.text, at: now)
             session.contactAttempts += 1
             session.lastContactAt = now
             return ContactOutcome(at: now, session: session, via: method,
@@ -216,6 +221,7 @@ extension Mindbeat {
     /// words, into the chat), the phone, or back to the platform.
     public func switchChannel(_ actor: Actor, id: Int64, to channel: Channel, zoomLine: (String) -> String) throws -> ChannelSwitch {
         try write(actor) { tx, me in
+            let now = self.now
             var session = try coachOf(id, for: me, doing: .switchChannel, tx)
             let decision = SessionProtocol.switchChannel(session, to: channel)
             guard decision.isAllowed else {
@@ -223,20 +229,22 @@ extension Mindbeat {
             }
             let previous = session.channel
             var detail: String?
+            if previous != channel {
+                session.channel = channel
+                try tx.updateSessionState(session)
+                try tx.log(.switched, channel.rawValue, session: id, at: now, by: EventSource(actor))
+            }
             switch channel {
             case .zoom:
                 detail = session.coach.zoom
                 if previous != .zoom, let link = session.coach.zoom {
                     try tx.insertChatMessage(sessionID: id, authorID: me.id, text: zoomLine(link), at: now)
+                    try tx.log(.chat, session: id, at: now, by: EventSource(actor))
                 }
             case .phone:
                 detail = session.member.phone
             case .platform:
                 break
-            }
-            if previous != channel {
-                session.channel = channel
-                try tx.updateSessionState(session)
             }
             return ChannelSwitch(session: session, previous: previous, detail: detail)
         }
@@ -253,7 +261,8 @@ extension Mindbeat {
             session.status = outcome.status
             session.endedAt = now
             try tx.updateSessionState(session)
-            try tx.withdrawNotices(sessionID: id, kinds: NoticeKind.staleOnClose)
+            try tx.log(.ended, outcome.status.rawValue, session: id, at: now, by: EventSource(actor))
+            try tx.withdraw(NoticeKind.staleOnClose, session: id, at: now)
             try queueNoticesOnEnd(session, tx, now: now)
             return session
         }

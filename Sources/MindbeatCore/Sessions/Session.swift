@@ -60,7 +60,7 @@ public enum ContactMethod: String, Sendable, CaseIterable {
 }
 
 /// A session's side: who the caller is to it.
-public enum Party: Sendable, Equatable {
+public enum Party: String, Sendable, Equatable {
     case coach, member
 }
 

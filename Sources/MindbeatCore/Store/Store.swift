@@ -143,6 +143,13 @@ public protocol StoreReader {
     func notices(hidingReportsOf managerID: Int64) throws -> [Notice]
     /// Whether a notice of this kind for this session still waits to be sent.
     func hasUnsentNotice(recipientID: Int64, sessionID: Int64, kind: NoticeKind) throws -> Bool
+
+    // The session log and reports (SPEC §14)
+    /// A session's events, in the order they were appended.
+    func events(sessionID: Int64) throws -> [SessionEvent]
+    /// A report's counts, one row per period and person, ordered by period,
+    /// then coach email, then member email.
+    func reportRows(_ query: ReportQuery) throws -> [CountedRow]
 }
 
 extension StoreReader {
@@ -198,19 +205,25 @@ public protocol StoreWriter: StoreReader {
     /// `rescheduled`, `cancelled`), built by the caller.
     func queueInvitation(recipientID: Int64, sessionID: Int64, kind: NoticeKind, invitation: String, at now: Instant) throws
     /// Withdraws the pending and failed notices of these kinds about a
-    /// session: they will never be sent. Returns how many.
+    /// session: they will never be sent. Returns the kind of each.
     @discardableResult
-    func withdrawNotices(sessionID: Int64, kinds: [NoticeKind]) throws -> Int
+    func withdrawNotices(sessionID: Int64, kinds: [NoticeKind]) throws -> [NoticeKind]
     /// Withdraws the pending and failed `upcoming` notices of every session
-    /// that has started by `now`.
-    func withdrawUpcoming(startedBy now: Instant) throws
+    /// that has started by `now`; returns the session of each.
+    func withdrawUpcoming(startedBy now: Instant) throws -> [Int64]
     /// Marks every due, unsent notice that no live run holds as claimed by
     /// `claim`, and returns them. A claim made at or before `staleBefore` is
     /// taken over: its sender died.
     func claimDueNotices(now: Instant, staleBefore: Instant, claim: String) throws -> [Notice]
     /// Records a delivery attempt, if the claim is still this run's, and
     /// renews the run's claims on the notices it has yet to deliver.
-    func recordDelivery(noticeID: Int64, claim: String, error: String?, at now: Instant) throws
+    /// Returns whether it was recorded (the claim was still this run's).
+    @discardableResult
+    func recordDelivery(noticeID: Int64, claim: String, error: String?, at now: Instant) throws -> Bool
+
+    /// Appends one event to a session's log. Events are never updated or
+    /// deleted: the store refuses it, whoever asks.
+    func appendEvent(_ event: NewEvent) throws
 }
 
 /// An account as it is stored.

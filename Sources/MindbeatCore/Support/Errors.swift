@@ -59,6 +59,11 @@ public enum Incomplete: Equatable, Sendable {
     /// A session of a series falls on a local time that does not exist, is
     /// ambiguous, or is out of range: the whole series is an invalid TIME.
     case invalidSeries(InvalidValue)
+    /// A report's range holds no time: `from` is not before `to` (which the
+    /// caller gave, or is now).
+    case emptyReport(from: Instant, to: Instant, toGiven: Bool)
+    /// A report's range has more periods than `Policy.longestReportPeriods`.
+    case tooManyPeriods(Int64, ReportInterval)
 }
 
 /// Why a body was not saved.
@@ -108,6 +113,7 @@ public enum Activity: Equatable, Sendable {
     case schedule, addAccounts, grantAdmin, listAccounts, resetPasswords, readOutbox, listMembers, manageKeys
     case seeStatus(session: Int64)
     case cancel, reschedule, setBank
+    case readLog
 }
 
 /// Why the caller's role or rights do not allow something.

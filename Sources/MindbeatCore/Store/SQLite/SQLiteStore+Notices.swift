@@ -14,24 +14,34 @@ extension SQLiteTransaction {
              .integer(now.secondsSinceEpoch), .text(invitation)])
     }
 
-    func withdrawNotices(sessionID: Int64, kinds: [NoticeKind]) throws -> Int {
-        guard !kinds.isEmpty else { return 0 }
+    func withdrawNotices(sessionID: Int64, kinds: [NoticeKind]) throws -> [NoticeKind] {
+        guard !kinds.isEmpty else { return [] }
         let list = kinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        try db.run(
+        let rows = try db.rows(
             """
             UPDATE notices SET status = 'withdrawn'
             WHERE session_id = ? AND kind IN (\(list)) AND status IN ('pending', 'failed')
+            RETURNING id, kind
             """, [.integer(sessionID)])
-        return db.changes
+        // RETURNING's order is not the table's: the log lists them as queued.
+        return try rows.sorted { ($0.integer(0) ?? 0) < ($1.integer(0) ?? 0) }.map { row in
+            guard let kind = row.text(1).flatMap(NoticeKind.init(rawValue:)) else { throw CorruptRow() }
+            return kind
+        }
     }
 
-    func withdrawUpcoming(startedBy now: Instant) throws {
-        try db.run(
+    func withdrawUpcoming(startedBy now: Instant) throws -> [Int64] {
+        let rows = try db.rows(
             """
             UPDATE notices SET status = 'withdrawn'
             WHERE kind = 'upcoming' AND status IN ('pending', 'failed') AND due_at <= ?1
               AND EXISTS (SELECT 1 FROM sessions s WHERE s.id = notices.session_id AND s.starts_at <= ?1)
+            RETURNING id, session_id
             """, [.integer(now.secondsSinceEpoch)])
+        return try rows.sorted { ($0.integer(0) ?? 0) < ($1.integer(0) ?? 0) }.map { row in
+            guard let session = row.integer(1) else { throw CorruptRow() }
+            return session
+        }
     }
 
     func queueAccountNotice(recipientID: Int64, takeoverID: Int64, dueAt: Instant, at now: Instant) throws {
@@ -98,7 +108,7 @@ extension SQLiteTransaction {
     /// Records a delivery attempt, if the claim is still this run's, and
     /// renews the run's claims on the notices it has yet to deliver: a live
     /// run's claims never reach the lease that hands them to another run.
-    func recordDelivery(noticeID: Int64, claim: String, error: String?, at now: Instant) throws {
+    func recordDelivery(noticeID: Int64, claim: String, error: String?, at now: Instant) throws -> Bool {
         try db.run("UPDATE notices SET claimed_at = ? WHERE claim = ? AND id != ?",
                          [.integer(now.secondsSinceEpoch), .text(claim), .integer(noticeID)])
         if let error {
@@ -115,5 +125,6 @@ extension SQLiteTransaction {
                 WHERE id = ? AND claim = ?
                 """, [.integer(now.secondsSinceEpoch), .integer(noticeID), .text(claim)])
         }
+        return db.changes > 0
     }
 }

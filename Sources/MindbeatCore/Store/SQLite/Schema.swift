@@ -296,6 +296,77 @@ enum Schema {
         CREATE INDEX notices_by_session ON notices(session_id, recipient_id);
         CREATE INDEX notices_by_recipient ON notices(recipient_id);
         """,
+        """
+        -- The session log (SPEC §14): every change to a session, appended in
+        -- the transaction that made it. via_key is the SSH key a team-mode
+        -- command came through. The triggers make it append-only: no UPDATE
+        -- or DELETE succeeds, whoever runs it.
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            at INTEGER NOT NULL,
+            actor_id INTEGER REFERENCES accounts(id),
+            kind TEXT NOT NULL
+                CHECK (kind = 'scheduled' OR kind = 'rescheduled' OR kind = 'cancelled' OR kind = 'joined'
+                       OR kind = 'contact' OR kind = 'switched' OR kind = 'chat' OR kind = 'note_shared'
+                       OR kind = 'ended' OR kind = 'feedback' OR kind = 'notice_queued' OR kind = 'notice_sent'
+                       OR kind = 'notice_failed' OR kind = 'notice_withdrawn'),
+            detail TEXT,
+            via_key INTEGER REFERENCES ssh_keys(id),
+            reconstructed INTEGER NOT NULL DEFAULT 0 CHECK (reconstructed = 0 OR reconstructed = 1)
+        );
+        CREATE INDEX events_by_session ON events(session_id, id);
+        CREATE TRIGGER events_are_never_updated BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'the session log is append-only: events are never updated'); END;
+        CREATE TRIGGER events_are_never_deleted BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'the session log is append-only: events are never deleted'); END;
+
+        -- What an older database's rows prove, marked as reconstructed, in
+        -- each session's order: by time, then by the order a command makes
+        -- them. Who booked a session was not kept (actor NULL), nor when a
+        -- notice failed or was withdrawn, nor channel switches.
+        INSERT INTO events (session_id, at, actor_id, kind, detail, reconstructed)
+        SELECT session_id, at, actor_id, kind, detail, 1 FROM (
+            SELECT id AS session_id, created_at AS at, NULL AS actor_id, 'scheduled' AS kind, NULL AS detail,
+                   0 AS step, id AS source
+            FROM sessions
+            UNION ALL
+            SELECT c.session_id, c.at, c.by_id,
+                   CASE c.kind WHEN 'cancel' THEN 'cancelled' ELSE 'rescheduled' END,
+                   CASE c.kind
+                       WHEN 'cancel' THEN s.status
+                       ELSE strftime('%Y-%m-%dT%H:%M:%SZ',
+                                     coalesce((SELECT n.previous_starts_at FROM session_changes n
+                                               WHERE n.session_id = c.session_id AND n.id > c.id ORDER BY n.id LIMIT 1),
+                                              s.starts_at), 'unixepoch')
+                   END,
+                   1, c.id
+            FROM session_changes c JOIN sessions s ON s.id = c.session_id
+            UNION ALL
+            SELECT id, coach_joined_at, coach_id, 'joined', 'coach', 2, id FROM sessions WHERE coach_joined_at IS NOT NULL
+            UNION ALL
+            SELECT id, member_joined_at, member_id, 'joined', 'member', 3, id FROM sessions WHERE member_joined_at IS NOT NULL
+            UNION ALL
+            SELECT a.session_id, a.at, s.coach_id, 'contact', a.via, 4, a.id
+            FROM contact_attempts a JOIN sessions s ON s.id = a.session_id
+            UNION ALL
+            SELECT session_id, at, author_id, 'chat', NULL, 5, id FROM chat_messages
+            UNION ALL
+            SELECT session_id, created_at, author_id, 'note_shared', NULL, 6, id FROM notes
+            WHERE visibility = 'shared' AND session_id IS NOT NULL
+            UNION ALL
+            SELECT id, ended_at, coach_id, 'ended', status, 7, id FROM sessions
+            WHERE ended_at IS NOT NULL AND (status = 'held' OR status = 'missed')
+            UNION ALL
+            SELECT session_id, created_at, NULL, 'notice_queued', kind, 8, id FROM notices WHERE session_id IS NOT NULL
+            UNION ALL
+            SELECT session_id, sent_at, NULL, 'notice_sent', kind, 9, id FROM notices
+            WHERE session_id IS NOT NULL AND status = 'sent' AND sent_at IS NOT NULL
+            UNION ALL
+            SELECT session_id, created_at, author_id, 'feedback', NULL, 10, author_id FROM feedback
+        )
+        ORDER BY session_id, at, step, source;
+        """,
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }
