@@ -4,7 +4,7 @@
 # belong to other coaches, 1,000 each, so that every lookup must use an index
 # to stay as fast at 1,000,000 sessions as at 1,000. Every coach has written
 # ten notes, one on a recent session of each of their members, alternately
-# shared and private.
+# shared and private. Each session's log holds what its columns prove.
 # usage: bench/generate.sh MINDBEAT_BINARY DIRECTORY SESSIONS
 set -euo pipefail
 bin=$1 dir=$2 total=$3
@@ -47,6 +47,16 @@ SELECT i / 10 + 1, $others + 2 + i, (i / 10) * 1000 + 981 + (i % 10),
 FROM n;
 -- Ann's session 990 is in progress: she joined ten minutes ago.
 UPDATE sessions SET starts_at = $now - 600, status = 'in_progress', coach_joined_at = $now - 600 WHERE id = 990;
+-- The session log: each session booked by its coach, each held one joined by
+-- both and ended; session 990's coach has joined.
+INSERT INTO events (session_id, at, actor_id, kind)
+SELECT id, created_at, coach_id, 'scheduled' FROM sessions ORDER BY id;
+INSERT INTO events (session_id, at, actor_id, kind, detail)
+SELECT id, coach_joined_at, coach_id, 'joined', 'coach' FROM sessions WHERE coach_joined_at IS NOT NULL ORDER BY id;
+INSERT INTO events (session_id, at, actor_id, kind, detail)
+SELECT id, member_joined_at, member_id, 'joined', 'member' FROM sessions WHERE member_joined_at IS NOT NULL ORDER BY id;
+INSERT INTO events (session_id, at, actor_id, kind, detail)
+SELECT id, ended_at, coach_id, 'ended', status FROM sessions WHERE ended_at IS NOT NULL ORDER BY id;
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
 ANALYZE;

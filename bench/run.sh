@@ -156,6 +156,35 @@ show_sql = f"{select} WHERE s.id = 990"
 insert_sql = ("INSERT INTO chat_messages (session_id, author_id, text, at) "
               "VALUES (990, 1, 'benchmark message', 1796112000)")
 
+# The session log of session 990 (SPEC §14): its events by the index on the
+# session, with the actor and the key.
+log_sql = ("SELECT e.id, e.at, e.session_id, a.id, a.email, a.name, e.kind, e.detail, k.fingerprint, e.reconstructed "
+           "FROM events e LEFT JOIN accounts a ON a.id = e.actor_id LEFT JOIN ssh_keys k ON k.id = e.via_key "
+           "WHERE e.session_id = 990 ORDER BY e.id")
+
+def report_sql(bounds, start, end):
+    """What `report --by month` runs for Ann, an admin: every session starting
+    in [start, end), counted per period and coach; the period of each found
+    by a tree of comparisons with the month boundaries (as
+    SQLiteTransaction.reportSQL writes it)."""
+    def period(low, high):
+        if high - low <= 1:
+            return str(low)
+        middle = (low + high) // 2
+        return f"CASE WHEN s.starts_at < {bounds[middle]} THEN {period(low, middle)} ELSE {period(middle, high)} END"
+    return (f"SELECT t.p, c.id, c.email, c.name, NULL, NULL, NULL, t.scheduled, t.held, t.missed, t.cancelled, t.late "
+            f"FROM (SELECT {period(0, len(bounds) - 1)} AS p, s.coach_id AS coach_id, NULL AS member_id, count(*) AS scheduled, "
+            f"sum(s.status = 'held') AS held, sum(s.status = 'missed') AS missed, sum(s.status = 'cancelled') AS cancelled, "
+            f"sum(s.status = 'late_cancelled') AS late FROM sessions s WHERE s.starts_at >= {start} AND s.starts_at < {end} "
+            f"GROUP BY p, s.coach_id) t JOIN accounts c ON c.id = t.coach_id ORDER BY t.p, c.email")
+
+# MINDBEAT_NOW is 2026-12-01T08:00:00Z and the zone UTC: from 1 July (the 1st
+# of the month five months back) to now, by month.
+month_starts = [int(datetime.datetime(2026, m, 1, tzinfo=datetime.timezone.utc).timestamp()) for m in range(7, 13)]
+month_starts.append(int(datetime.datetime(2027, 1, 1, tzinfo=datetime.timezone.utc).timestamp()))
+bench_now = int(datetime.datetime(2026, 12, 1, 8, tzinfo=datetime.timezone.utc).timestamp())
+month_report_sql = report_sql(month_starts, month_starts[0], bench_now)
+
 # name, mindbeat's arguments, the floor's arguments (None: no floor), the
 # sqlite3 CLI's statement (None: no single statement is the command).
 cases = [
@@ -165,6 +194,8 @@ cases = [
     ("members", ["members"], ["members"], None),
     ("notes-list", ["notes", "list"], ["notes-list"], None),
     ("sessions-show", ["sessions", "show", "990"], None, show_sql),
+    ("sessions-log", ["sessions", "log", "990"], None, log_sql),
+    ("report", ["report", "--by", "month"], None, month_report_sql),
     ("chat-write", ["chat", "990", "benchmark message"], None, insert_sql),  # last: it writes
 ]
 
@@ -549,6 +580,28 @@ for r in rows:
     if "sqlite3" in r:
         say(f"| {r['name']} | {r['size']:,} | {r['ours_ms']:.2f} | {r['sqlite3_ms']:.2f} "
             f"| {r['ours_ms'] / r['sqlite3_ms']:.2f}× |")
+say("\n## History\n")
+say("`report --by month` for Ann, an admin (every coach's sessions since 1 July, one row per month and coach), "
+    "against the sqlite3 shell running the same aggregate statement; target within 1.3×. `sessions log` of one "
+    "session, whose events it finds by the index on the session: target as fast at the largest size as at the "
+    "smallest.\n")
+say("| command | sessions | mindbeat (ms) | sqlite3 (ms) | ratio | mindbeat instructions |")
+say("|---|---:|---:|---:|---:|---:|")
+for r in rows:
+    if r["name"] in ("report", "sessions-log"):
+        say(f"| {r['name']} | {r['size']:,} | {r['ours_ms']:.2f} | {r['sqlite3_ms']:.2f} "
+            f"| {r['ours_ms'] / r['sqlite3_ms']:.2f}× | {r['ours_instructions']:,} |")
+logs = sorted((r for r in rows if r["name"] == "sessions-log"), key=lambda r: r["size"])
+if len(logs) > 1:
+    say(f"\n`sessions log` at {logs[-1]['size']:,} sessions against {logs[0]['size']:,}: "
+        f"{logs[-1]['ours_ms'] / logs[0]['ours_ms']:.2f}× the time, "
+        f"{logs[-1]['ours_instructions'] / logs[0]['ours_instructions']:.2f}× the instructions.")
+reports = [r for r in rows if r["name"] == "report"]
+if reports:
+    largest = max(reports, key=lambda r: r["size"])
+    ratio = largest["ours_ms"] / largest["sqlite3_ms"]
+    say(f"\n`report` at {largest['size']:,} sessions: {ratio:.2f}× the sqlite3 shell"
+        + (" (within 1.3×)." if ratio <= 1.3 else " — target missed."))
 say("\n## Team mode over SSH\n")
 ak = by[("authorized-keys", small)]
 say(f"`serve authorized-keys` (what sshd runs as its AuthorizedKeysCommand for every key a client offers) for a "

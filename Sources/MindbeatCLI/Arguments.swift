@@ -66,6 +66,7 @@ extension ContactMethod: ChoiceValue {}
 extension Role: ChoiceValue {}
 extension Recurrence: ChoiceValue {}
 extension WaitCondition: ChoiceValue {}
+extension ReportInterval: ChoiceValue {}
 
 /// What the parser made of a command line, ready for a handler: every value
 /// already checked, by the name of its option or positional argument.

@@ -128,6 +128,12 @@ struct OneOf: Sendable {
         self.names = [first.name, second.name]
         self.required = required
     }
+
+    /// Three options, flags or with values, of which one (or none) is given.
+    init<A, B, C>(_ first: Key<A>, _ second: Key<B>, _ third: Key<C>, required: Bool) {
+        self.names = [first.name, second.name, third.name]
+        self.required = required
+    }
 }
 
 /// Where a command is listed in `mindbeat --help`.

@@ -6,6 +6,8 @@ enum JSON: Equatable {
     case null
     case bool(Bool)
     case int(Int64)
+    /// A number with a fraction, written as given (`0.8333`).
+    case decimal(String)
     case string(String)
     case array([JSON])
     case object([(String, JSON)])
@@ -57,6 +59,7 @@ enum JSON: Equatable {
         case .null: out += "null"
         case .bool(let value): out += value ? "true" : "false"
         case .int(let value): out += String(value)
+        case .decimal(let value): out += value
         case .string(let value): JSON.escape(value, into: &out)
         case .array(let items):
             if items.isEmpty {

@@ -55,6 +55,8 @@ extension Key where Value == String {
     static let note = Key("note", .text)
     static let comment = Key("comment", .text)
     static let reason = Key("reason", .text)
+    /// `report --svg FILE`: a file to write, or `-` for standard output.
+    static let svg = Key("svg", .path)
     /// The text of a message or note, or `-` for standard input.
     static let text = Key("TEXT", .text)
     static let shell = Key("SHELL", .choice(["bash", "zsh", "fish"]))
@@ -82,6 +84,14 @@ extension Key where Value == WaitCondition {
 extension Key where Value == Bool {
     static let watch = Key(flag: "watch")
     static let follow = Key(flag: "follow")
+}
+
+extension Key where Value == Bool {
+    static let csv = Key(flag: "csv")
+}
+
+extension Key where Value == ReportInterval {
+    static let by = Key("by", .choice(ReportInterval.words))
 }
 
 extension Key where Value == Recurrence {

@@ -212,6 +212,7 @@ enum Phrases {
         case .cancel: return "cancel sessions"
         case .reschedule: return "reschedule sessions"
         case .setBank: return "set a member's bank of sessions"
+        case .readLog: return "read a session's log"
         }
     }
 
@@ -283,6 +284,13 @@ enum Phrases {
         case .endsOutOfRange: return "the session would end after 9999-12-31T23:59:59Z; give an earlier --at or a shorter --duration"
         case .invalidSeries(let problem): return "--at with --every \(problem.problem); nothing was scheduled"
         case .reasonRequired: return "a coach or an admin cancels with a reason: give --reason TEXT (the member sees it)"
+        case .emptyReport(let from, let to, let toGiven):
+            return toGiven
+                ? "--from \(from.rfc3339) is not before --to \(to.rfc3339); give a --from before --to"
+                : "--from \(from.rfc3339) is not before now (\(to.rfc3339)); give --to for a report of future sessions"
+        case .tooManyPeriods(let count, let interval):
+            return "the report would have \(count) \(interval.rawValue)s, more than \(Policy.longestReportPeriods); "
+                + (interval == .week ? "use --by month or a shorter range" : "give a shorter range with --from and --to")
         }
     }
 

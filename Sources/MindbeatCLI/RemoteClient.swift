@@ -70,7 +70,8 @@ struct RemoteClient {
 
     /// Runs `words` (the command line as typed) on the server.
     func run(_ words: [String]) throws -> Int32 {
-        var sent = words.indices.filter { !globals.positions.contains($0) }.map { words[$0] }
+        var sent = RemoteClient.sentWords(words.indices.filter { !globals.positions.contains($0) }.map { words[$0] },
+                                          savedFile: savedFile)
         // A line break or a NUL cannot travel in the command line (the server
         // refuses the whole line); the word is never named, as it may be a note.
         if !sent.allSatisfy(CommandWords.canSend) {
@@ -104,7 +105,46 @@ struct RemoteClient {
         var ssh = try RemoteClient.sshPrefix(destination, context: context)
         if input == nil && !readsStandardInput { ssh.append("-n") }
         ssh += [destination.sshDestination, "--", line]
-        return try RemoteClient.runSSH(ssh, host: destination.host, input: input, context: context)
+        guard let file = savedFile else {
+            return try RemoteClient.runSSH(ssh, host: destination.host, input: input, output: OutputRelay(fd: context.stdoutFD),
+                                           context: context)
+        }
+        // `report --svg FILE`: the server writes the image to its standard
+        // output, and the file is written here, whole, once it succeeded.
+        let collected = OutputCollector()
+        let status = try RemoteClient.runSSH(ssh, host: destination.host, input: input, output: collected, context: context)
+        if status == 0 { try Files.write(bytes: collected.bytes, to: file) }
+        return status
+    }
+
+    /// The file a command writes on the client from the server's standard
+    /// output (`report --svg FILE`), if any.
+    var savedFile: String? {
+        guard command.path == ["report"], let file = arguments[.svg], file != "-" else { return nil }
+        return file
+    }
+
+    /// The words to send: those typed, less the global options, with a file
+    /// the client writes itself (`--svg FILE`) sent as `-`.
+    static func sentWords(_ words: [String], savedFile: String?) -> [String] {
+        guard savedFile != nil else { return words }
+        var sent: [String] = []
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            if word == "--" {
+                sent += words[index...]
+                break
+            }
+            if word == "--svg" && index + 1 < words.count {
+                sent += ["--svg", "-"]
+                index += 2
+                continue
+            }
+            sent.append(word.hasPrefix("--svg=") ? "--svg=-" : word)
+            index += 1
+        }
+        return sent
     }
 
     /// The ssh command up to the destination: `ssh -T -o BatchMode=yes [-p
@@ -175,7 +215,9 @@ struct RemoteClient {
     /// Runs ssh, passing on its standard error (ssh's own lines prefixed as
     /// mindbeat's), and gives the remote status: ssh's own failure (255) is
     /// 75, a key the server refused 77, Ctrl-C 130.
-    static func runSSH(_ arguments: [String], host: String, input: [UInt8]?, context: Context) throws -> Int32 {
+    static func runSSH(
+        _ arguments: [String], host: String, input: [UInt8]?, output: some OutputSink, context: Context
+    ) throws -> Int32 {
         var child = ChildProcess(arguments: arguments)
         child.input = input
         let relay = ErrorRelay(fd: context.stderrFD)
@@ -183,7 +225,6 @@ struct RemoteClient {
         // The remote command's output comes through mindbeat, not straight
         // from ssh, which does not say when it cannot write it: a full disk
         // or a closed output is 74 here, as for a local command.
-        let output = OutputRelay(fd: context.stdoutFD)
         child.relayOutput = { bytes in output.pass(bytes) }
         child.started = { pid in Interrupt.child = pid }
         Interrupt.watch()
@@ -218,9 +259,28 @@ struct RemoteClient {
     }
 }
 
+/// Where the remote command's standard output goes.
+protocol OutputSink: AnyObject {
+    /// Takes the next bytes; false once it takes no more.
+    func pass(_ bytes: ArraySlice<UInt8>) -> Bool
+    /// Why it could not take them (errno), if it could not.
+    var failure: Int32? { get }
+}
+
+/// Keeps the remote command's output, for a file the client writes.
+final class OutputCollector: OutputSink {
+    private(set) var bytes: [UInt8] = []
+    let failure: Int32? = nil
+
+    func pass(_ bytes: ArraySlice<UInt8>) -> Bool {
+        self.bytes += bytes
+        return true
+    }
+}
+
 /// Passes the remote command's output on as it comes, and remembers why it
 /// could not (errno), after which it takes no more.
-final class OutputRelay {
+final class OutputRelay: OutputSink {
     let fd: Int32
     private(set) var failure: Int32?
 

@@ -146,6 +146,19 @@ struct Render {
         ])
     }
 
+    /// An event of a session's log (SPEC §14).
+    func json(_ event: SessionEvent) -> JSON {
+        .object([
+            ("at", json(event.at)),
+            ("session", .int(event.sessionID)),
+            ("actor", .optional(event.actor?.email)),
+            ("kind", .string(event.kind.rawValue)),
+            ("detail", .optional(event.detail)),
+            ("via", .optional(event.via)),
+            ("reconstructed", .bool(event.reconstructed)),
+        ])
+    }
+
     func json(_ message: ChatMessage) -> JSON {
         .object([("at", json(message.at)), ("author", .string(message.authorEmail)), ("text", .string(message.text))])
     }

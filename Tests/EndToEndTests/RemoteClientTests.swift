@@ -280,6 +280,45 @@ final class RemoteClientTests {
 
     /// `--remote` with a command that keeps running: the client passes each
     /// line on as the server writes it, and a wait ends with the server's status.
+    /// The log names the key each change came through; a report's SVG is
+    /// written by the client, from the server's `--svg -`.
+    @Test func theLogNamesTheKeyAndTheClientWritesTheReportImage() throws {
+        try server.setClock("2026-12-01T08:00:00Z")
+        let id = try remote(["--remote", destination, "sessions", "add", "--at", "2026-12-02T09:00:00Z", "--member", "bo@example.com"])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try remote(["--remote", destination, "sessions", "cancel", id], key: bo).status == 0)
+        let log = try remote(["--remote", destination, "sessions", "log", id, "--json"])
+        #expect(log.status == 0, "\(log.stderr)")
+        let changes = log.array.filter { $0["actor"] is String }
+        #expect(changes.map { "\($0["kind"] ?? "") \($0["actor"] ?? "") \($0["via"] ?? "")" } == [
+            "scheduled ann@example.com \(ann.fingerprint)",
+            "cancelled bo@example.com \(bo.fingerprint)",
+        ])
+        // The same log, read on the server with a login token: the same text.
+        let annToken = try server.token("ann@example.com", password: "ann-password-42")
+        let text = try remote(["--remote", destination, "sessions", "log", id])
+        #expect(text.stdout == (try server.local(["--tz", "UTC", "sessions", "log", id], token: annToken)).stdout)
+        #expect(text.stdout.contains("via \(bo.fingerprint)"))
+        // report --svg FILE: the file is the client's.
+        let image = client.appendingPathComponent("report.svg").path
+        let written = try remote(["--remote", destination, "report", "--from", "2026-11-01", "--to", "2026-12-31", "--svg", image])
+        #expect(written.status == 0 && written.stdout.isEmpty, "\(written.stderr)")
+        let local = try server.local(["--tz", "UTC", "report", "--from", "2026-11-01", "--to", "2026-12-31", "--svg", "-"], token: annToken)
+        #expect(local.stdout.contains("<svg"))
+        #expect((try? String(contentsOfFile: image, encoding: .utf8)) == local.stdout)
+        let csv = try remote(["--remote", destination, "report", "--from", "2026-11-01", "--to", "2026-12-31", "--csv"])
+        #expect(csv.stdout == (try server.local(["--tz", "UTC", "report", "--from", "2026-11-01", "--to", "2026-12-31", "--csv"],
+                                                token: annToken)).stdout)
+        // A failed report writes no file.
+        let missing = client.appendingPathComponent("missing.svg").path
+        expectFailure(try remote(["--remote", destination, "report", "--coach", "nobody@example.com", "--svg=\(missing)"]), 66)
+        #expect(!FileManager.default.fileExists(atPath: missing))
+        // Straight through ssh, a file on the server is refused.
+        let direct = try server.ssh(key: ann, ["report", "--svg", "/tmp/on-the-server.svg"])
+        expectFailure(direct, 77, "not available over SSH")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/on-the-server.svg"))
+    }
+
     @Test func liveCommandsStreamThroughTheClient() throws {
         try server.setClock("2026-12-01T08:50:00Z")
         let id = try remote(["--remote", destination, "sessions", "add", "--at", "2026-12-01T09:00:00Z", "--member", "bo@example.com"])

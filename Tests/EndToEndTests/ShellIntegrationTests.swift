@@ -166,7 +166,7 @@ struct ShellIntegrationTests {
         let bench = try Self.seededBench()
         let replies = try bench.bashComplete([
             ("mindbeat ses", ["mindbeat", "ses"]),
-            ("mindbeat sessions l", ["mindbeat", "sessions", "l"]),
+            ("mindbeat sessions li", ["mindbeat", "sessions", "li"]),
             ("mindbeat sessions ", ["mindbeat", "sessions", ""]),
             ("mindbeat end 12 --", ["mindbeat", "end", "12", "--"]),
             ("mindbeat end 12 --held --", ["mindbeat", "end", "12", "--held", "--"]),
@@ -181,7 +181,7 @@ struct ShellIntegrationTests {
         ])
         #expect(replies.count == 12)
         #expect(Array(replies.prefix(10)) == [
-            ["sessions"], ["list"], ["list", "show", "add", "cancel", "reschedule"], ["--held", "--missed", "--help", "--db"], ["--help", "--db"],
+            ["sessions"], ["list"], ["list", "show", "log", "add", "cancel", "reschedule"], ["--held", "--missed", "--help", "--db"], ["--help", "--db"],
             ["email", "phone", "chat"], ["phone"], ["1", "2"], ["bo@example.com"], ["sessions", "serve"],
         ])
         #expect(replies.dropFirst(10).map { $0.sorted() } == [["dbs/one.db", "dbs/two.db"], ["dbs/one.db"]])
@@ -205,7 +205,7 @@ struct ShellIntegrationTests {
     @Test func zshCompletesCommandsValuesFilesAndSessionIDs() throws {
         let bench = try Self.seededBench(sessions: ["2026-12-01T09:00:00Z"])
         let outcome = try bench.type([
-            "mindbeat sessions l\t\n", "mindbeat contact 1 --via p\t\n", "mindbeat end \t\n", "mindbeat notes add --member b\t\n",
+            "mindbeat sessions li\t\n", "mindbeat contact 1 --via p\t\n", "mindbeat end \t\n", "mindbeat notes add --member b\t\n",
             "mindbeat --db dbs/o\t\n", "mindbeat --db=dbs/t\t\n", "mindbeat contact 1 --via \t\n",
         ].joined(), into: "zsh -i")
         #expect(bench.ran == [
@@ -219,7 +219,7 @@ struct ShellIntegrationTests {
     @Test func fishCompletesCommandsValuesFilesAndSessionIDs() throws {
         let bench = try Self.seededBench()
         let offered = try bench.fishComplete([
-            "mindbeat ses", "mindbeat sessions l", "mindbeat contact 1 --via ", "mindbeat contact 1 --via=p", "mindbeat end ",
+            "mindbeat ses", "mindbeat sessions li", "mindbeat contact 1 --via ", "mindbeat contact 1 --via=p", "mindbeat end ",
             "mindbeat notes add --member ", "mindbeat end 3 --held --", "mindbeat --db dbs/", "mindbeat --db=dbs/o",
         ])
         #expect(offered.map { $0.sorted() } == [

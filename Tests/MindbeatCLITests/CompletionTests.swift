@@ -74,8 +74,9 @@ struct CompletionTests {
     }
 
     @Test func aGroupOffersItsSubcommands() {
-        #expect(candidates("sessions", "") == ["list", "show", "add", "cancel", "reschedule"])
-        #expect(candidates("sessions", "l") == ["list"])
+        #expect(candidates("sessions", "") == ["list", "show", "log", "add", "cancel", "reschedule"])
+        #expect(candidates("sessions", "l") == ["list", "log"])
+        #expect(candidates("sessions", "li") == ["list"])
         #expect(candidates("users", "") == ["add", "list", "reset", "bank"])
         #expect(candidates("bogus", "") == [])
         #expect(candidates("sessions", "bogus", "") == [])
@@ -96,7 +97,7 @@ struct CompletionTests {
         #expect(candidates("--") == ["--db", "--help", "--version"])
         #expect(candidates("-") == ["--db", "--help", "--version"])
         #expect(candidates("--db", "/tmp/x.db", "--") == ["--help", "--version"])
-        #expect(candidates("--db", "/tmp/x.db", "sessions", "") == ["list", "show", "add", "cancel", "reschedule"])
+        #expect(candidates("--db", "/tmp/x.db", "sessions", "") == ["list", "show", "log", "add", "cancel", "reschedule"])
         #expect(candidates("--db=/tmp/x.db", "-h", "ses") == ["sessions"])
     }
 
@@ -207,7 +208,7 @@ struct CompletionTests {
 
     @Test func helpCompletesCommandWords() {
         #expect(candidates("help", "se") == ["sessions", "serve"])
-        #expect(candidates("help", "sessions", "") == ["list", "show", "add", "cancel", "reschedule"])
+        #expect(candidates("help", "sessions", "") == ["list", "show", "log", "add", "cancel", "reschedule"])
         #expect(candidates("help", "sessions", "s") == ["show"])
         #expect(candidates("help", "c").sorted() == ["calendar", "call", "chat", "completions", "contact"])
         #expect(candidates("help", "sessions", "list", "") == [])
@@ -264,7 +265,7 @@ struct CompletionTests {
     // MARK: The command
 
     @Test func theHiddenCommandPrintsTheReplyAndNeverAnError() {
-        let outcome = capture(["__complete", "--", "sessions", "l"])
+        let outcome = capture(["__complete", "--", "sessions", "li"])
         #expect(outcome.status == 0 && outcome.stdout == ":words\nlist\n" && outcome.stderr.isEmpty)
         let options = capture(["__complete", "--", "end", "3", "--"])
         #expect(options.stdout == ":words\n--held\n--missed\n--help\n--db\n")

@@ -150,12 +150,27 @@ struct FuzzTests {
         return words.map { $0.replacing("\u{0}", with: "") }
     }
 
+    /// The line with every file it would write (`report --svg FILE`) moved
+    /// into the world's directory: a hostile word such as `١` is a fine file
+    /// name, and the fuzz must not leave files where the tests run.
+    static func confined(_ words: [String], to directory: String) -> [String] {
+        var out = words
+        for index in out.indices {
+            if out[index] == "--svg", index + 1 < out.count, out[index + 1] != "-" {
+                out[index + 1] = directory + "/fuzz.svg"
+            } else if out[index].hasPrefix("--svg="), out[index] != "--svg=-" {
+                out[index] = "--svg=" + directory + "/fuzz.svg"
+            }
+        }
+        return out
+    }
+
     static func fuzz(seed: UInt64, cases: Int) {
         let world = World()
         var random = SeededGenerator(state: seed)
         var seen: [Int32: Int] = [:]
         for number in 0..<cases {
-            let arguments = commandLine(&random)
+            let arguments = confined(commandLine(&random), to: world.directory)
             let (status, stderr) = world.attempt(arguments)
             seen[status, default: 0] += 1
             let shown = arguments.map { String($0.prefix(40)).debugDescription }.joined(separator: " ")

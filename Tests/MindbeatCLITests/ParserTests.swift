@@ -87,7 +87,7 @@ struct ParserTests {
         #expect(problem("attned").first == "unknown command 'attned'; did you mean 'attend'?")
         #expect(problem("end", "1", "--mised").first == "unknown option '--mised' for 'end'; did you mean --missed?")
         #expect(problem("end", "1", "-x").first?.hasPrefix("unknown option '-x'") == true)
-        #expect(problem("sessions").first?.contains("needs a subcommand: list, show, add") == true)
+        #expect(problem("sessions").first?.contains("needs a subcommand: list, show, log, add") == true)
         #expect(problem("frobnicate").first == "unknown command 'frobnicate'")
         #expect(problem("end", "1", "--held").isEmpty)
     }

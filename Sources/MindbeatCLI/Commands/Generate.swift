@@ -32,5 +32,6 @@ extension Commands {
     static func generatedFiles() -> [(String, String)] {
         ManPages(table: table).pages().map { ("man/" + $0.file, $0.text) }
             + CompletionScripts.Shell.allCases.map { ("completions/" + $0.fileName, CompletionScripts.script(for: $0)) }
+            + [("docs/report.svg", ReportExample.made.svg)]
     }
 }

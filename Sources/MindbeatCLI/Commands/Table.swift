@@ -1,7 +1,7 @@
 extension Commands {
     /// Every command of mindbeat, in the order help lists them.
     static let table: [Command] = [
-        sessionsList, sessionsShow, sessionsAdd, sessionsCancel, sessionsReschedule, calendar, attend, status, wait, chat, contact, switchChannel, end, helpCall,
+        sessionsList, sessionsShow, sessionsLog, sessionsAdd, sessionsCancel, sessionsReschedule, calendar, report, attend, status, wait, chat, contact, switchChannel, end, helpCall,
         notesAdd, notesList, feedback, feedbackShow,
         initialise, login, logout, whoami, passwd, usersAdd, usersList, usersReset, usersBank, profile, members,
         keysAdd, keysList, keysRemove,

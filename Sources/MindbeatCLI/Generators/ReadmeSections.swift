@@ -35,9 +35,15 @@ enum ReadmeSections {
     /// `readme` with its generated section made current; nil when the
     /// markers are missing.
     static func apply(to readme: String) -> String? {
-        guard let start = readme.firstRange(of: begin), let stop = readme.firstRange(of: end), start.lowerBound < stop.upperBound else {
+        guard let numbered = replace(in: readme, from: begin, to: end, with: numbers()) else { return nil }
+        return replace(in: numbered, from: ReportExample.begin, to: ReportExample.end, with: ReportExample.section())
+    }
+
+    /// `text` with what lies between the markers (included) replaced.
+    static func replace(in text: String, from begin: String, to end: String, with section: String) -> String? {
+        guard let start = text.firstRange(of: begin), let stop = text.firstRange(of: end), start.lowerBound < stop.upperBound else {
             return nil
         }
-        return String(readme[..<start.lowerBound]) + numbers() + String(readme[stop.upperBound...])
+        return String(text[..<start.lowerBound]) + section + String(text[stop.upperBound...])
     }
 }
