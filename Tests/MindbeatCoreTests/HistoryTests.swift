@@ -142,6 +142,17 @@ struct HistoryTests {
         #expect(try log(f, id) == before)
     }
 
+    /// The table does not check the kind (its CHECK cost every process's
+    /// schema parse); reading a kind mindbeat never writes is a corrupt row.
+    @Test func anEventOfAnUnknownKindIsACorruptRow() throws {
+        let f = try Fixture(now: "2026-11-28T08:00:00Z")
+        let id = try f.schedule("2026-12-01T09:00:00Z")
+        try f.database.execute("INSERT INTO events (session_id, at, kind) VALUES (\(id), 0, 'bogus')")
+        #expect(throws: MindbeatError.database(.corrupt, location: f.path)) {
+            try f.mindbeat.sessionLog(try f.actor("ann"), id: id)
+        }
+    }
+
     // MARK: Who sees what
 
     @Test func aPartySeesAllButTheOtherPartysFeedbackAndUnreadSharedNotes() throws {
