@@ -40,6 +40,12 @@ struct DocNumbersTests {
         Fact(name: "a login's life", value: Policy.loginLifetimeDays, patterns: [
             "login[^.|]{0,30}? \(number) days",
         ]),
+        Fact(name: "a report's default start", value: Policy.reportPastMonths, patterns: [
+            "the month \(number) months (?:ago|back|before)",
+        ]),
+        Fact(name: "a report's longest range", value: Int64(Policy.longestReportPeriods), patterns: [
+            "report[^.|]{0,30}? at most \\| \(number) weeks",
+        ]),
     ]
 
     static let words: [String: Int64] = ["five": 5, "fifteen": 15, "thirty": 30, "sixty": 60]
@@ -90,6 +96,14 @@ struct DocNumbersTests {
             }
         }
         #expect(seen > 0, "no document states \(fact.name): the patterns no longer match anything")
+    }
+
+    /// The README names every kind of event the log holds.
+    @Test func theReadmeNamesEveryEventKind() throws {
+        let readme = try #require(readText(packageRoot + "/README.md"))
+        for kind in EventKind.allCases {
+            #expect(readme.contains("`\(kind.rawValue)`"), "README.md does not name the event kind \(kind.rawValue)")
+        }
     }
 
     @Test func aWrongNumberIsCaught() throws {

@@ -25,6 +25,8 @@ enum ReadmeSections {
             ("A series has", "\(Policy.seriesCounts.lowerBound) to \(Policy.seriesCounts.upperBound) sessions"),
             ("A bank holds", "\(Policy.bankSizes.lowerBound) to \(Policy.bankSizes.upperBound) sessions"),
             ("`calendar` starts, unless told otherwise", "\(Policy.calendarPastDays) days ago"),
+            ("`report` starts, unless told otherwise", "on the 1st of the month \(Policy.reportPastMonths) months before this one"),
+            ("`report` covers at most", "\(Policy.longestReportPeriods) weeks or months"),
         ]
         var lines = [begin, "| rule | number |", "|---|---|"]
         lines += rows.map { "| \($0.0) | \($0.1) |" }
