@@ -372,6 +372,23 @@ struct HistoryCommandTests {
         }
     }
 
+    /// On a terminal the chart is in colour (held green, missed red, late
+    /// yellow); with NO_COLOR, or into a pipe, it is not.
+    @Test func theChartIsInColourOnlyOnATerminal() throws {
+        let box = try reportBox()
+        let line = ([binary, "report", "--coach", "ann@example.com", "--by", "week", "--from", "2026-10-19", "--to", "2026-11-09"])
+            .map(shellQuoted).joined(separator: " ")
+        var environment = box.environment
+        environment["MINDBEAT_NOW"] = box.now
+        environment["TERM"] = "xterm"
+        let colour = try execute("/usr/bin/script", ["-qec", line, "/dev/null"], environment: environment)
+        #expect(colour.status == 0, "\(colour.stderr)")
+        #expect(colour.stdout.contains("\u{1B}[32m█") && colour.stdout.contains("\u{1B}[31m▓") && colour.stdout.contains("\u{1B}[33m░"))
+        environment["NO_COLOR"] = "1"
+        let plain = try execute("/usr/bin/script", ["-qec", line, "/dev/null"], environment: environment)
+        #expect(plain.status == 0 && plain.stdout.contains("█") && !plain.stdout.contains("\u{1B}["))
+    }
+
     @Test func anAttendanceRateOfNothingIsNullAndEmpty() throws {
         let box = try reportBox()
         let base = ["report", "--coach", "ann@example.com", "--from", "2026-11-01", "--to", "2026-12-01"]
