@@ -317,6 +317,10 @@ struct Parser {
         case .fingerprint: return .string(try PublicKey.fingerprint(raw))
         case .path:
             guard !raw.isEmpty else { throw InvalidValue("is empty") }
+            // `--svg --json` is a forgotten file name, not a file called --json.
+            guard raw == "-" || !raw.hasPrefix("-") else {
+                throw InvalidValue("looks like an option; for a file whose name starts with -, write ./\(raw)")
+            }
             return .string(raw)
         case .choice(let words):
             guard words.contains(raw) else {

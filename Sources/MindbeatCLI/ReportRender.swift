@@ -141,7 +141,10 @@ struct ReportRender {
         let suffixes = totals.map { total -> String in
             let counts = total.counts
             guard counts.held + counts.missed + counts.lateCancelled > 0 else {
-                return counts.scheduled > 0 ? "\(counts.cancelled) cancelled" : "no sessions"
+                // Nothing to draw: what there is, cancelled in good time or not ended yet.
+                let open = counts.scheduled - counts.cancelled
+                let parts = (counts.cancelled > 0 ? ["\(counts.cancelled) cancelled"] : []) + (open > 0 ? ["\(open) open"] : [])
+                return parts.isEmpty ? "no sessions" : parts.joined(separator: ", ")
             }
             return "\(counts.held)/\(counts.missed)/\(counts.lateCancelled)"
                 + (counts.attendanceRate.map { "  \($0.percent)" } ?? "")

@@ -14,6 +14,15 @@ struct HistoryCommandTests {
         outcome.lines.map { $0.split(separator: " ").map(String.init) }
     }
 
+    /// `kind detail actor` of every event of a session, read from the
+    /// database itself with the sqlite3 shell.
+    func stored(_ box: Sandbox, _ id: String) throws -> [String] {
+        let sql = "SELECT e.kind || ' ' || coalesce(e.detail, '-') || ' ' || coalesce(a.email, 'mindbeat') FROM events e "
+            + "LEFT JOIN accounts a ON a.id = e.actor_id WHERE e.session_id = \(id) ORDER BY e.id"
+        let outcome = try execute("/usr/bin/sqlite3", [box.databasePath, sql])
+        return outcome.stdout.split(separator: "\n").map(String.init)
+    }
+
     /// `kind detail actor` of each event a reader sees, from `--json`.
     func events(_ box: Sandbox, _ who: String, _ id: String) throws -> [String] {
         let outcome = try run(box, who, ["sessions", "log", id, "--json"])
@@ -30,11 +39,12 @@ struct HistoryCommandTests {
         box.now = "2026-11-28T08:00:00Z"
         let id = try box.schedule()
         #expect(try events(box, "ann", id).first == "scheduled - ann@example.com")
-        var seen = try events(box, "ann", id).count
+        #expect(try events(box, "ann", id) == stored(box, id))
+        var seen = try stored(box, id).count
         func step(_ who: String, _ words: String..., stdin: String? = nil, expect added: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
             let outcome = try run(box, who, words, stdin: stdin)
             #expect(outcome.status == 0, "\(words): \(outcome.stderr)", sourceLocation: sourceLocation)
-            let now = try events(box, "ann", id)
+            let now = try stored(box, id)
             #expect(Array(now.dropFirst(seen)) == added, "\(words)", sourceLocation: sourceLocation)
             seen = now.count
         }
@@ -72,7 +82,9 @@ struct HistoryCommandTests {
                                        attributes: [.posixPermissions: 0o755])
         let sent = try box.run(["outbox", "send"], env: ["MINDBEAT_SENDMAIL": mail])
         #expect(sent.status == 0, "\(sent.stderr)")
-        #expect(try events(box, "ann", id).dropFirst(seen) == ["notice_sent shared_notes mindbeat"])
+        #expect(try stored(box, id).dropFirst(seen) == ["notice_sent shared_notes mindbeat"])
+        // Once the session has ended, Ann (its coach, an admin) sees every event.
+        #expect(try events(box, "ann", id) == stored(box, id))
 
         // Every field, as the contract lists them.
         let json = try box.run("sessions", "log", id, "--json").array
@@ -194,7 +206,8 @@ struct HistoryCommandTests {
         try box.seed()
         let id = try box.schedule()
         let before = box.dump()
-        for sql in ["UPDATE events SET kind = 'ended', detail = 'held' WHERE session_id = \(id)", "DELETE FROM events"] {
+        for sql in ["UPDATE events SET kind = 'ended', detail = 'held' WHERE session_id = \(id)", "DELETE FROM events",
+                    "INSERT OR REPLACE INTO events (id, session_id, at, kind, detail) SELECT min(id), \(id), 0, 'ended', 'missed' FROM events"] {
             let sqlite = try execute("/usr/bin/sqlite3", [box.databasePath, sql])
             #expect(sqlite.status != 0)
             #expect(sqlite.stderr.contains("append-only"), "\(sqlite.stderr)")
@@ -337,6 +350,9 @@ struct HistoryCommandTests {
         #expect(text.lines.contains { $0.hasPrefix("2026-10-19  █") && $0.hasSuffix("1/1/0  50%") })
         #expect(text.lines.contains { $0.hasPrefix("2026-10-26  █") && $0.contains("▓") == false && $0.hasSuffix("1/0/1  50%") })
         #expect(text.lines.contains { $0.hasPrefix("2026-11-02") && $0.hasSuffix("no sessions") })
+        // A period with sessions that are not ended or were cancelled in good time.
+        let open = try box.run("report", "--coach", "ann@example.com", "--from", "2026-11-01", "--to", "2026-12-01")
+        #expect(open.lines.contains { $0.hasPrefix("2026-11") && $0.hasSuffix("1 cancelled, 1 open") }, "\(open.stdout)")
         #expect(text.lines.allSatisfy { $0.count <= 80 }, "\(text.stdout)")
         #expect(!text.stdout.contains("\u{1B}["), "colour off a terminal")
         // The SVG: well-formed XML, each segment's count as its title, and
@@ -431,6 +447,7 @@ struct HistoryCommandTests {
         try refused("cy", ["report", "--coach", "di@example.com"], 66, "no coach di@example.com")
         try refused("ann", ["report", "--svg", box.root.appendingPathComponent("no/such/dir.svg").path], 74, "cannot write")
         try refused("ann", ["sessions", "log", "abc"], 64, nil)
+        try refused("ann", ["report", "--svg", "--json"], 64, "looks like an option")
         // The line manager may count (attendance), but not read a log.
         try box.expectOK(run(box, "cy", ["report", "--coach", "ann@example.com"]))
     }

@@ -139,7 +139,17 @@ struct HistoryTests {
         #expect(throws: (any Error).self) { try database.execute("UPDATE events SET kind = 'ended' WHERE session_id = \(id)") }
         #expect(throws: (any Error).self) { try database.execute("DELETE FROM events") }
         #expect(throws: (any Error).self) { try database.execute("UPDATE events SET reconstructed = 1") }
+        // REPLACE deletes the row it replaces without firing a DELETE trigger.
+        #expect(throws: (any Error).self) {
+            try database.execute("INSERT OR REPLACE INTO events (id, session_id, at, kind) SELECT min(id), \(id), 0, 'ended' FROM events")
+        }
+        #expect(throws: (any Error).self) {
+            try database.execute("REPLACE INTO events (id, session_id, at, kind) SELECT max(id), \(id), 0, 'ended' FROM events")
+        }
         #expect(try log(f, id) == before)
+        // Appending stays possible.
+        try database.execute("INSERT INTO events (session_id, at, kind) VALUES (\(id), 0, 'chat')")
+        #expect(try log(f, id).count == before.count + 1)
     }
 
     /// The table does not check the kind (its CHECK cost every process's
@@ -178,6 +188,22 @@ struct HistoryTests {
         #expect(try kinds("ed").filter { $0.hasPrefix("feedback") } == ["feedback ed@example.com"])
         // Ann, the admin, is no party to it and sees both.
         #expect(try kinds("ann").filter { $0.hasPrefix("feedback") }.count == 2)
+    }
+
+    @Test func aPartyWithTheAdminRightSeesNoSharedNoteEarlier() throws {
+        // Ann is Bo's coach and an admin.
+        let f = try Fixture(now: "2026-11-28T08:00:00Z")
+        let id = try f.schedule("2026-12-01T09:00:00Z")
+        f.clock.set("2026-12-01T09:00:00Z")
+        _ = try f.mindbeat.attend(try f.actor("ann"), id: id)
+        _ = try f.mindbeat.attend(try f.actor("bo"), id: id)
+        _ = try f.mindbeat.addNote(try f.actor("bo"), place: .session(id), visibility: .shared, body: "later")
+        func kinds() throws -> [EventKind] { try f.mindbeat.sessionLog(try f.actor("ann"), id: id).events.map(\.kind) }
+        #expect(try !kinds().contains(.noteShared))
+        #expect(try f.mindbeat.notes(try f.actor("ann"), sessionID: id).isEmpty)
+        f.clock.set("2026-12-01T09:50:00Z")
+        _ = try f.mindbeat.end(try f.actor("ann"), id: id, as: .held)
+        #expect(try kinds().contains(.noteShared))
     }
 
     @Test func aLineManagerIsRefusedAnotherCoachFindsNothingAndAnAdminSeesEverything() throws {
@@ -219,6 +245,14 @@ struct HistoryTests {
         }
         #expect(EventVisibility.isVisible(event(.noteShared, by: 1), of: makeSession(status: .missed), to: 2, isAdmin: false))
         #expect(!EventVisibility.isVisible(event(.noteShared, by: 1), of: makeSession(status: .cancelled), to: 2, isAdmin: false))
+        // A party with the admin right reads every party's feedback, but a
+        // shared note of the other party no sooner than anyone: the admin
+        // right never grants a note.
+        #expect(EventVisibility.isVisible(event(.feedback, by: 2), of: session, to: 1, isAdmin: true))
+        #expect(!EventVisibility.isVisible(event(.noteShared, by: 2), of: session, to: 1, isAdmin: true))
+        #expect(EventVisibility.isVisible(event(.noteShared, by: 2), of: makeSession(status: .held), to: 1, isAdmin: true))
+        // Neither a party nor an admin: nothing.
+        #expect(!EventVisibility.isVisible(event(.scheduled, by: 1), of: session, to: 9, isAdmin: false))
     }
 
     // MARK: An older database
@@ -314,6 +348,8 @@ struct HistoryTests {
         // Five whole months back from now, this one being the sixth.
         #expect(Periods.defaultFrom(now: at("2026-11-29T19:00:00Z"), zone: zone).rfc3339 == "2026-05-31T22:00:00Z")
         #expect(Periods.defaultFrom(now: at("2026-03-10T00:00:00Z"), zone: FixedOffsetZone.utc).rfc3339 == "2025-10-01T00:00:00Z")
+        // Five months before March 1970 is before the first instant mindbeat stores.
+        #expect(Periods.defaultFrom(now: at("1970-03-15T00:00:00Z"), zone: FixedOffsetZone.utc).rfc3339 == "1970-01-01T00:00:00Z")
     }
 
     /// A zone whose clocks skip midnight (as Chile's do): the day starts at 01:00.

@@ -11,7 +11,8 @@ extension Commands {
             about it — with the time, who did it (mindbeat itself for notices) and, in team \
             mode, the fingerprint of the SSH key the command came through. Events carry no \
             text: not a message, a note, a reason nor a rating. A party sees every event but \
-            the other party's feedback and, until the session has ended, their shared notes; \
+            the other party's feedback (an admin reads all feedback) and, until the session has \
+            ended, their shared notes; \
             an admin who is not a party sees every event, to settle a dispute; a line manager \
             is refused. Events marked reconstructed were rebuilt, when the database was \
             upgraded to 0.2, from what its rows proved.

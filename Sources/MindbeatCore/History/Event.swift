@@ -117,18 +117,21 @@ public struct NewEvent: Equatable, Sendable {
 /// feedback, or wrote a shared note the reader may not read yet — follows the
 /// rules of feedback and notes.
 public enum EventVisibility {
-    /// Whether `event` of `session` is shown to `readerID`, who is a party
-    /// to it (an admin who is not the member's line manager sees every event).
+    /// Whether `event` of `session` is shown to `readerID`: a party to it, or
+    /// an admin who is neither a party nor the member's line manager, who
+    /// sees every event (SPEC §14).
     public static func isVisible(_ event: SessionEvent, of session: Session, to readerID: Int64, isAdmin: Bool) -> Bool {
-        if isAdmin { return true }
+        guard session.party(of: readerID) != nil else { return isAdmin }
         let own = event.actor?.id == readerID
         switch event.kind {
         case .feedback:
-            // A party reads their own feedback only (`feedback show`).
-            return own
+            // A party reads their own feedback (`feedback show`); with the
+            // admin right, everyone's.
+            return own || isAdmin
         case .noteShared:
             // A shared note on a session reaches the other party once it has
-            // ended (SPEC §3); before that, not even its existence does.
+            // ended (SPEC §3); before that, not even its existence does — the
+            // admin right never grants a note (SPEC §1).
             return own || session.status.isEnded
         default:
             return true

@@ -236,9 +236,12 @@ public enum Periods {
 
     /// The default start of a report: the 1st of the month
     /// `Policy.reportPastMonths` months before the one holding `now`.
+    /// Never before 1970, the first instant mindbeat stores.
     public static func defaultFrom(now: Instant, zone: any LocalZone) -> Instant {
         let civil = zone.civil(now)
         let months = civil.year * 12 + (civil.month - 1) - Policy.reportPastMonths
-        return startOfDay(year: months / 12, month: months % 12 + 1, day: 1, zone: zone)
+        guard months >= 1970 * 12 else { return Instant(secondsSinceEpoch: Instant.validRange.lowerBound) }
+        return max(startOfDay(year: months / 12, month: months % 12 + 1, day: 1, zone: zone),
+                   Instant(secondsSinceEpoch: Instant.validRange.lowerBound))
     }
 }

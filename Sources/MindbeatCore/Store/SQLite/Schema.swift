@@ -299,8 +299,9 @@ enum Schema {
         """
         -- The session log (SPEC §14): every change to a session, appended in
         -- the transaction that made it. via_key is the SSH key a team-mode
-        -- command came through. The triggers make it append-only: no UPDATE
-        -- or DELETE succeeds, whoever runs it.
+        -- command came through. The triggers make it append-only: no UPDATE,
+        -- DELETE or INSERT OR REPLACE (which deletes the row it replaces
+        -- without a DELETE trigger) succeeds, whoever runs it.
         -- kind has no CHECK: every process parses the whole schema as it
         -- starts, and a CHECK of the fourteen kinds cost every command 73,000
         -- instructions (2.5% of status). Only EventKind's words are written,
@@ -319,6 +320,9 @@ enum Schema {
         CREATE TRIGGER events_are_never_updated BEFORE UPDATE ON events
         BEGIN SELECT RAISE(ABORT, 'the session log is append-only'); END;
         CREATE TRIGGER events_are_never_deleted BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'the session log is append-only'); END;
+        CREATE TRIGGER events_are_never_replaced BEFORE INSERT ON events
+        WHEN EXISTS (SELECT 1 FROM events WHERE id = NEW.id)
         BEGIN SELECT RAISE(ABORT, 'the session log is append-only'); END;
 
         -- What an older database's rows prove, marked as reconstructed, in
