@@ -98,23 +98,28 @@ struct RemoteClient {
             context.warn("warning: TZ \(Parser.shown(local)) is not a zone name the server knows (such as Europe/Berlin); "
                 + "times are in the server's zone: give --tz ZONE")
         }
-        let line = CommandWords.quote(["mindbeat"] + (zone.map { ["--tz", $0] } ?? []) + sent)
-        guard line.utf8.count <= CommandWords.limitBytes else {
-            throw UsageError("the command line is longer than 65,536 bytes once quoted for SSH; pass long text with - on standard input instead")
+        func line(_ words: [String]) throws -> String {
+            let line = CommandWords.quote(["mindbeat"] + (zone.map { ["--tz", $0] } ?? []) + words)
+            guard line.utf8.count <= CommandWords.limitBytes else {
+                throw UsageError("the command line is longer than 65,536 bytes once quoted for SSH; pass long text with - on standard input instead")
+            }
+            return line
         }
         var ssh = try RemoteClient.sshPrefix(destination, context: context)
         if input == nil && !readsStandardInput { ssh.append("-n") }
-        ssh += [destination.sshDestination, "--", line]
-        guard let file = savedFile else {
-            return try RemoteClient.runSSH(ssh, host: destination.host, input: input, output: OutputRelay(fd: context.stdoutFD),
-                                           context: context)
+        ssh.append(destination.sshDestination)
+        if let file = savedFile {
+            // `report --svg FILE`: the server prints the image alone (`--svg
+            // -`), and the file is written here, whole, once that succeeded;
+            // then the report itself runs as asked, without the file.
+            let collected = OutputCollector()
+            let status = try RemoteClient.runSSH(ssh + ["--", try line(RemoteClient.imageWords(sent))], host: destination.host,
+                                                 input: input, output: collected, context: context)
+            guard status == 0 else { return status }
+            try Files.write(bytes: collected.bytes, to: file)
         }
-        // `report --svg FILE`: the server writes the image to its standard
-        // output, and the file is written here, whole, once it succeeded.
-        let collected = OutputCollector()
-        let status = try RemoteClient.runSSH(ssh, host: destination.host, input: input, output: collected, context: context)
-        if status == 0 { try Files.write(bytes: collected.bytes, to: file) }
-        return status
+        return try RemoteClient.runSSH(ssh + ["--", try line(sent)], host: destination.host, input: input,
+                                       output: OutputRelay(fd: context.stdoutFD), context: context)
     }
 
     /// The file a command writes on the client from the server's standard
@@ -124,8 +129,8 @@ struct RemoteClient {
         return file
     }
 
-    /// The words to send: those typed, less the global options, with a file
-    /// the client writes itself (`--svg FILE`) sent as `-`.
+    /// The words to send: those typed, less the global options and, when
+    /// the client writes the file itself (`--svg FILE`), less that option.
     static func sentWords(_ words: [String], savedFile: String?) -> [String] {
         guard savedFile != nil else { return words }
         var sent: [String] = []
@@ -137,14 +142,20 @@ struct RemoteClient {
                 break
             }
             if word == "--svg" && index + 1 < words.count {
-                sent += ["--svg", "-"]
                 index += 2
                 continue
             }
-            sent.append(word.hasPrefix("--svg=") ? "--svg=-" : word)
+            if !word.hasPrefix("--svg=") { sent.append(word) }
             index += 1
         }
         return sent
+    }
+
+    /// The same report printing its chart alone: `--svg -`, without
+    /// `--json` or `--csv`, before any `--`.
+    static func imageWords(_ sent: [String]) -> [String] {
+        let end = sent.firstIndex(of: "--") ?? sent.endIndex
+        return sent[..<end].filter { $0 != "--json" && $0 != "--csv" } + ["--svg", "-"] + sent[end...]
     }
 
     /// The ssh command up to the destination: `ssh -T -o BatchMode=yes [-p

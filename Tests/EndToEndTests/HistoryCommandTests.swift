@@ -371,11 +371,17 @@ struct HistoryCommandTests {
         #expect(titles.contains("2026-10-19: 1 held") && titles.contains("2026-10-19: 1 missed"))
         #expect(titles.contains("2026-10-26: 1 held") && titles.contains("2026-10-26: 1 late cancelled"))
         #expect(!titles.contains { $0.hasPrefix("2026-11-02:") })
+        // --svg FILE also writes the image: the output is the report's as ever.
         let file = box.root.appendingPathComponent("weeks.svg").path
         let written = try box.run(base + ["--svg", file])
         try box.expectOK(written)
-        #expect(written.stdout.isEmpty)
+        #expect(written.stdout == text.stdout)
         #expect(try String(contentsOfFile: file, encoding: .utf8) == svg.stdout)
+        let both = box.root.appendingPathComponent("both.svg").path
+        let withJSON = try box.run(base + ["--json", "--svg=\(both)"])
+        #expect(rows(withJSON) == json)
+        #expect(try String(contentsOfFile: both, encoding: .utf8) == svg.stdout)
+        expectFailure(try box.run(base + ["--csv", "--svg", "-"]), 64, "both write to standard output")
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert") {
             let png = box.root.appendingPathComponent("weeks.png").path
             let converted = try execute("/usr/bin/rsvg-convert", [file, "-o", png])

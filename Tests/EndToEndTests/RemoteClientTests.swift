@@ -299,16 +299,19 @@ final class RemoteClientTests {
         let text = try remote(["--remote", destination, "sessions", "log", id])
         #expect(text.stdout == (try server.local(["--tz", "UTC", "sessions", "log", id], token: annToken)).stdout)
         #expect(text.stdout.contains("via \(bo.fingerprint)"))
-        // report --svg FILE: the file is the client's.
+        // report --svg FILE: the file is the client's, and the output the report's.
+        let range = ["report", "--from", "2026-11-01", "--to", "2026-12-31"]
         let image = client.appendingPathComponent("report.svg").path
-        let written = try remote(["--remote", destination, "report", "--from", "2026-11-01", "--to", "2026-12-31", "--svg", image])
-        #expect(written.status == 0 && written.stdout.isEmpty, "\(written.stderr)")
-        let local = try server.local(["--tz", "UTC", "report", "--from", "2026-11-01", "--to", "2026-12-31", "--svg", "-"], token: annToken)
+        let written = try remote(["--remote", destination] + range + ["--svg", image])
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(written.stdout == (try server.local(["--tz", "UTC"] + range, token: annToken)).stdout)
+        let local = try server.local(["--tz", "UTC"] + range + ["--svg", "-"], token: annToken)
         #expect(local.stdout.contains("<svg"))
         #expect((try? String(contentsOfFile: image, encoding: .utf8)) == local.stdout)
-        let csv = try remote(["--remote", destination, "report", "--from", "2026-11-01", "--to", "2026-12-31", "--csv"])
-        #expect(csv.stdout == (try server.local(["--tz", "UTC", "report", "--from", "2026-11-01", "--to", "2026-12-31", "--csv"],
-                                                token: annToken)).stdout)
+        let csvImage = client.appendingPathComponent("csv.svg").path
+        let csv = try remote(["--remote", destination] + range + ["--csv", "--svg=\(csvImage)"])
+        #expect(csv.stdout == (try server.local(["--tz", "UTC"] + range + ["--csv"], token: annToken)).stdout)
+        #expect((try? String(contentsOfFile: csvImage, encoding: .utf8)) == local.stdout)
         // A failed report writes no file.
         let missing = client.appendingPathComponent("missing.svg").path
         expectFailure(try remote(["--remote", destination, "report", "--coach", "nobody@example.com", "--svg=\(missing)"]), 66)
