@@ -92,3 +92,7 @@ MINDBEAT_TOKEN=$bo_token "$bin" sessions reschedule 3 --at 2026-12-16T09:00:00Z 
 mb members
 printf '\n$ mindbeat calendar --from 2026-12-15 | grep -E "^(UID|DTSTART|SEQUENCE|STATUS):" | head -4        # the moved session, as a calendar sees it\n'
 "$bin" calendar --from 2026-12-15 | tr -d '\r' | grep -E "^(UID|DTSTART|SEQUENCE|STATUS):" | head -4
+
+at 2026-12-14T12:05:00Z "Bo says he was never reminded on 1 December. The session's log, which nothing can change, shows Ann's join, the reminder and its delivery"
+mb sessions log 1
+mb report --coach ann@example.com --by week --from 2026-11-30

@@ -319,7 +319,7 @@ struct Parser {
             guard !raw.isEmpty else { throw InvalidValue("is empty") }
             // `--svg --json` is a forgotten file name, not a file called --json.
             guard raw == "-" || !raw.hasPrefix("-") else {
-                throw InvalidValue("looks like an option; for a file whose name starts with -, write ./\(raw)")
+                throw InvalidValue("looks like an option; for a file whose name starts with -, put ./ before it")
             }
             return .string(raw)
         case .choice(let words):

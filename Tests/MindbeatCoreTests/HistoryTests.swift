@@ -264,31 +264,25 @@ struct HistoryTests {
         let directory = temporaryDirectory()
         defer { removeTree(directory) }
         let path = directory + "/old.db"
-        do {
-            let db = try Database(path: path, create: true)
-            for migration in Schema.migrations.prefix(7) { try db.execute(migration) }
-            try db.execute("""
-                PRAGMA application_id = \(Schema.applicationID); PRAGMA user_version = 7;
-                INSERT INTO settings VALUES ('install_id', 'old-install');
-                INSERT INTO accounts (id, email, name, role, admin, password_hash, created_at) VALUES (1, 'ann@example.com', 'Ann', 'coach', 1, 'x', 0);
-                INSERT INTO accounts (id, email, name, role, password_hash, coach_id, created_at) VALUES (2, 'bo@example.com', 'Bo', 'member', 'x', 1, 0);
-                INSERT INTO sessions (id, coach_id, member_id, starts_at, duration_minutes, status, coach_joined_at, member_joined_at, ended_at, created_at, sequence)
-                    VALUES (7, 1, 2, 1796115600, 60, 'held', 1796115600, 1796115900, 1796118600, 1796000000, 1);
-                INSERT INTO session_changes (session_id, member_id, by_id, kind, by_member, late, previous_starts_at, at)
-                    VALUES (7, 2, 2, 'reschedule', 1, 0, 1796029200, 1796010000);
-                INSERT INTO contact_attempts (session_id, via, note, at) VALUES (7, 'email', 'CONTACT-NOTE', 1796115960);
-                INSERT INTO chat_messages (session_id, author_id, text, at) VALUES (7, 2, 'CHAT-TEXT', 1796116000);
-                INSERT INTO notes (author_id, member_id, session_id, visibility, body, created_at) VALUES (1, 2, 7, 'shared', 'SHARED-TEXT', 1796117000);
-                INSERT INTO notes (author_id, member_id, session_id, visibility, body, created_at) VALUES (1, 2, 7, 'private', 'PRIVATE-MARKER', 1796117100);
-                INSERT INTO feedback (session_id, author_id, rating, comment, created_at) VALUES (7, 2, 5, 'FEEDBACK-TEXT', 1796120000);
-                INSERT INTO notices (recipient_id, session_id, kind, due_at, status, attempts, sent_at, created_at)
-                    VALUES (2, 7, 'shared_notes', 1796119500, 'sent', 1, 1796119600, 1796118600);
-                INSERT INTO sessions (id, coach_id, member_id, starts_at, duration_minutes, status, cancelled_at, cancelled_by, cancel_reason, created_at, sequence)
-                    VALUES (8, 1, 2, 1796202000, 60, 'late_cancelled', 1796190000, 1, 'REASON-TEXT', 1796000100, 1);
-                INSERT INTO session_changes (session_id, member_id, by_id, kind, by_member, late, previous_starts_at, at)
-                    VALUES (8, 2, 1, 'cancel', 0, 1, 1796202000, 1796190000);
-                """)
-        }
+        try makeOlderDatabase(at: path, version: 7, rows: """
+            INSERT INTO accounts (id, email, name, role, admin, password_hash, created_at) VALUES (1, 'ann@example.com', 'Ann', 'coach', 1, 'x', 0);
+            INSERT INTO accounts (id, email, name, role, password_hash, coach_id, created_at) VALUES (2, 'bo@example.com', 'Bo', 'member', 'x', 1, 0);
+            INSERT INTO sessions (id, coach_id, member_id, starts_at, duration_minutes, status, coach_joined_at, member_joined_at, ended_at, created_at, sequence)
+                VALUES (7, 1, 2, 1796115600, 60, 'held', 1796115600, 1796115900, 1796118600, 1796000000, 1);
+            INSERT INTO session_changes (session_id, member_id, by_id, kind, by_member, late, previous_starts_at, at)
+                VALUES (7, 2, 2, 'reschedule', 1, 0, 1796029200, 1796010000);
+            INSERT INTO contact_attempts (session_id, via, note, at) VALUES (7, 'email', 'CONTACT-NOTE', 1796115960);
+            INSERT INTO chat_messages (session_id, author_id, text, at) VALUES (7, 2, 'CHAT-TEXT', 1796116000);
+            INSERT INTO notes (author_id, member_id, session_id, visibility, body, created_at) VALUES (1, 2, 7, 'shared', 'SHARED-TEXT', 1796117000);
+            INSERT INTO notes (author_id, member_id, session_id, visibility, body, created_at) VALUES (1, 2, 7, 'private', 'PRIVATE-MARKER', 1796117100);
+            INSERT INTO feedback (session_id, author_id, rating, comment, created_at) VALUES (7, 2, 5, 'FEEDBACK-TEXT', 1796120000);
+            INSERT INTO notices (recipient_id, session_id, kind, due_at, status, attempts, sent_at, created_at)
+                VALUES (2, 7, 'shared_notes', 1796119500, 'sent', 1, 1796119600, 1796118600);
+            INSERT INTO sessions (id, coach_id, member_id, starts_at, duration_minutes, status, cancelled_at, cancelled_by, cancel_reason, created_at, sequence)
+                VALUES (8, 1, 2, 1796202000, 60, 'late_cancelled', 1796190000, 1, 'REASON-TEXT', 1796000100, 1);
+            INSERT INTO session_changes (session_id, member_id, by_id, kind, by_member, late, previous_starts_at, at)
+                VALUES (8, 2, 1, 'cancel', 0, 1, 1796202000, 1796190000);
+            """)
         let store = try SQLiteStore.open(path: path)
         #expect(try store.database.integer("PRAGMA user_version") == Schema.currentVersion)
         let held = try store.read { try $0.events(sessionID: 7) }

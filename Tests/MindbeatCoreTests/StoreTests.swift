@@ -62,19 +62,13 @@ struct StoreTests {
         let directory = temporaryDirectory()
         defer { removeTree(directory) }
         let path = directory + "/old.db"
-        do {
-            let db = try Database(path: path, create: true)
-            for migration in Schema.migrations.prefix(2) { try db.execute(migration) }
-            try db.execute("""
-                PRAGMA application_id = \(Schema.applicationID); PRAGMA user_version = 2;
-                INSERT INTO settings VALUES ('install_id', 'old-install');
-                INSERT INTO accounts (id, email, name, role, admin, password_hash, created_at) VALUES (1, 'ann@example.com', 'Ann', 'coach', 1, 'x', 0);
-                INSERT INTO accounts (id, email, name, role, password_hash, coach_id, created_at) VALUES (2, 'bo@example.com', 'Bo', 'member', 'x', 1, 0);
-                INSERT INTO sessions (id, coach_id, member_id, starts_at, duration_minutes, created_at) VALUES (7, 1, 2, 1796115600, 60, 0);
-                INSERT INTO notices (id, recipient_id, session_id, kind, due_at, status, attempts, created_at)
-                    VALUES (3, 2, 7, 'reminder', 1796115960, 'sent', 1, 0);
-                """)
-        }
+        try makeOlderDatabase(at: path, version: 2, rows: """
+            INSERT INTO accounts (id, email, name, role, admin, password_hash, created_at) VALUES (1, 'ann@example.com', 'Ann', 'coach', 1, 'x', 0);
+            INSERT INTO accounts (id, email, name, role, password_hash, coach_id, created_at) VALUES (2, 'bo@example.com', 'Bo', 'member', 'x', 1, 0);
+            INSERT INTO sessions (id, coach_id, member_id, starts_at, duration_minutes, created_at) VALUES (7, 1, 2, 1796115600, 60, 0);
+            INSERT INTO notices (id, recipient_id, session_id, kind, due_at, status, attempts, created_at)
+                VALUES (3, 2, 7, 'reminder', 1796115960, 'sent', 1, 0);
+            """)
         let reopened = try SQLiteStore.open(path: path)
         #expect(reopened.installID == "old-install")
         #expect(try reopened.database.integer("PRAGMA user_version") == Schema.currentVersion)

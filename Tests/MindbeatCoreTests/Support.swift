@@ -112,6 +112,17 @@ extension MindbeatError {
     }
 }
 
+/// A database file as an older mindbeat left it: its first `version`
+/// migrations, its install id `old-install`, then `rows`.
+func makeOlderDatabase(at path: String, version: Int, rows: String) throws {
+    let db = try Database(path: path, create: true)
+    for migration in Schema.migrations.prefix(version) { try db.execute(migration) }
+    try db.execute("""
+        PRAGMA application_id = \(Schema.applicationID); PRAGMA user_version = \(version);
+        INSERT INTO settings VALUES ('install_id', 'old-install');
+        """ + rows)
+}
+
 /// A session value for the pure protocol tests.
 func makeSession(
     starts: String = "2026-12-01T09:00:00Z", status: SessionStatus = .scheduled, coachJoined: String? = nil,

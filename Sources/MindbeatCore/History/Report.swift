@@ -93,10 +93,10 @@ public struct ReportRow: Equatable, Sendable {
     }
 }
 
-/// What `report` asks the store for: the period boundaries (each period is
-/// [boundaries[i], boundaries[i + 1])) and whose sessions.
+/// What `report` asks the store for: the periods, in order and end to end,
+/// and whose sessions.
 public struct ReportQuery: Equatable, Sendable {
-    public let boundaries: [Instant]
+    public let periods: [ReportPeriod]
     /// Only this coach's sessions.
     public var coachID: Int64?
     /// Only this member's sessions.
@@ -108,21 +108,6 @@ public struct ReportQuery: Equatable, Sendable {
     /// Only sessions starting at or after this instant, before `to`.
     public let from: Instant
     public let to: Instant
-}
-
-/// A row as the store counts it: the index of its period.
-public struct CountedRow: Equatable, Sendable {
-    public let period: Int
-    public let coach: Person
-    public let member: Person?
-    public let counts: ReportCounts
-
-    public init(period: Int, coach: Person, member: Person?, counts: ReportCounts) {
-        self.period = period
-        self.coach = coach
-        self.member = member
-        self.counts = counts
-    }
 }
 
 /// A report: every period of its range, and the rows that have sessions.

@@ -50,12 +50,12 @@ extension Mindbeat {
         let start = from ?? Periods.defaultFrom(now: now, zone: zone)
         let end = to ?? now
         guard start < end else { throw MindbeatError.incomplete(.emptyReport(from: start, to: end, toGiven: to != nil)) }
-        guard let periods = Periods.covering(from: start, to: end, by: interval, zone: zone), let first = periods.first else {
+        guard let periods = Periods.covering(from: start, to: end, by: interval, zone: zone), !periods.isEmpty else {
             throw MindbeatError.incomplete(.tooManyPeriods(Periods.count(from: start, to: end, by: interval, zone: zone),
                                                             interval))
         }
         return try read(actor) { tx, me in
-            var query = ReportQuery(boundaries: [first.start] + periods.map(\.end), perCoach: false, from: start, to: end)
+            var query = ReportQuery(periods: periods, perCoach: false, from: start, to: end)
             if let coachEmail { query.coachID = try reportCoach(coachEmail, for: me, tx).id }
             if let memberEmail {
                 if me.isAdmin {
@@ -76,12 +76,8 @@ extension Mindbeat {
                 case .member: query.memberID = me.id
                 }
             }
-            let rows = try tx.reportRows(query).compactMap { counted -> ReportRow? in
-                guard periods.indices.contains(counted.period) else { return nil }
-                return ReportRow(period: periods[counted.period], coach: counted.coach, member: counted.member,
-                                 counts: counted.counts)
-            }
-            return Report(interval: interval, from: start, to: end, periods: periods, rows: rows, perCoach: query.perCoach)
+            return Report(interval: interval, from: start, to: end, periods: periods, rows: try tx.reportRows(query),
+                          perCoach: query.perCoach)
         }
     }
 

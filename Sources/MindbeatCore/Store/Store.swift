@@ -149,7 +149,7 @@ public protocol StoreReader {
     func events(sessionID: Int64) throws -> [SessionEvent]
     /// A report's counts, one row per period and person, ordered by period,
     /// then coach email, then member email.
-    func reportRows(_ query: ReportQuery) throws -> [CountedRow]
+    func reportRows(_ query: ReportQuery) throws -> [ReportRow]
 }
 
 extension StoreReader {

@@ -34,10 +34,11 @@ extension SQLiteTransaction {
 
     /// The counts of a report, one row per period and person, in one
     /// aggregate statement (`reportSQL`).
-    func reportRows(_ query: ReportQuery) throws -> [CountedRow] {
+    func reportRows(_ query: ReportQuery) throws -> [ReportRow] {
         let (sql, arguments) = SQLiteTransaction.reportSQL(query)
         return try db.rows(sql, arguments).map { row in
-            guard let period = row.integer(0), let coachID = row.integer(1), let coachEmail = row.text(2),
+            guard let index = row.integer(0), query.periods.indices.contains(Int(index)),
+                  let coachID = row.integer(1), let coachEmail = row.text(2),
                   let coachName = row.text(3), let scheduled = row.integer(7), let held = row.integer(8),
                   let missed = row.integer(9), let cancelled = row.integer(10), let late = row.integer(11)
             else { throw CorruptRow() }
@@ -46,10 +47,10 @@ extension SQLiteTransaction {
                 guard let id = row.integer(4), let email = row.text(5), let name = row.text(6) else { throw CorruptRow() }
                 member = Person(id: id, email: email, name: name)
             }
-            return CountedRow(period: Int(period), coach: Person(id: coachID, email: coachEmail, name: coachName),
-                              member: member,
-                              counts: ReportCounts(scheduled: scheduled, held: held, missed: missed, cancelled: cancelled,
-                                                   lateCancelled: late))
+            return ReportRow(period: query.periods[Int(index)], coach: Person(id: coachID, email: coachEmail, name: coachName),
+                             member: member,
+                             counts: ReportCounts(scheduled: scheduled, held: held, missed: missed, cancelled: cancelled,
+                                                  lateCancelled: late))
         }
     }
 
@@ -60,7 +61,7 @@ extension SQLiteTransaction {
     /// exact and a row costs a handful of comparisons however many periods
     /// there are.
     static func reportSQL(_ query: ReportQuery) -> (String, [SQLiteValue]) {
-        let bounds = query.boundaries.map(\.secondsSinceEpoch)
+        let bounds = (query.periods.prefix(1).map(\.start) + query.periods.map(\.end)).map(\.secondsSinceEpoch)
         var conditions = ["s.starts_at >= ?", "s.starts_at < ?"]
         var arguments: [SQLiteValue] = [.integer(query.from.secondsSinceEpoch), .integer(query.to.secondsSinceEpoch)]
         var join = ""
