@@ -1,7 +1,8 @@
 # mindbeat — build, test, demo and install.
 #   make demo      install missing system packages (as root), build a release
 #                  binary and play the protocol story on a throwaway database
-#   make test      the whole test suite
+#   make test      the whole test suite (and again on PostgreSQL when
+#                  MINDBEAT_TEST_POSTGRES names a server)
 #   make install   PREFIX=/usr/local (binary, man pages, completions)
 #   make bench     time and count commands against a C floor and the sqlite3
 #                  CLI; writes bench/RESULTS.md
@@ -71,9 +72,20 @@ RELEASE_FLAGS := -c release --product mindbeat --static-swift-stdlib -Xswiftc -s
 release: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 
+# The whole suite on SQLite; then, when MINDBEAT_TEST_POSTGRES names a
+# PostgreSQL server (a URI such as postgresql:///postgres?host=/tmp/pg&port=5433
+# whose role may create databases), the core and end-to-end suites again on
+# PostgreSQL, each test on a new database of its own (.ci/run starts a
+# throwaway cluster for it).
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	@if [ -n "$$MINDBEAT_TEST_POSTGRES" ]; then \
+	  echo "The core and end-to-end suites again, on PostgreSQL"; \
+	  MINDBEAT_TEST_BACKEND=postgresql $(SWIFT) test --skip-build --filter 'MindbeatCoreTests|EndToEndTests'; \
+	else \
+	  echo "MINDBEAT_TEST_POSTGRES is not set: the suites ran on SQLite only"; \
+	fi
 
 demo: release
 	@scripts/demo.sh $(RELEASE)

@@ -250,7 +250,7 @@ struct Command: Sendable {
 
 /// The global options, accepted before or after the command.
 enum GlobalOption {
-    static let db = Option.value(Key<String>.db, "PATH", "the database to use (overrides MINDBEAT_DB)")
+    static let db = Option.value(Key<String>.db, "PATH", "the database to use: a SQLite path, or a postgres:// URI (overrides MINDBEAT_DB)")
     static let remote = Option.value(Key<String>("remote", .word), "[USER@]HOST[:PORT]",
                                      "run the command on that mindbeat server over SSH (overrides MINDBEAT_REMOTE)")
     static let tz = Option.value(Key<String>("tz", .word), "ZONE",

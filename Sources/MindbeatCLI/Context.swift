@@ -14,10 +14,14 @@ final class Context {
     let err: Diagnostics
     /// The clock as it runs, for the few commands that take their time
     /// (`outbox send`); every other command reads `now`.
-    let runningClock: any Clock
+    private(set) var runningClock: any Clock
     /// The command's instant: read once when it starts, so that a command
-    /// decides, stores and prints the same time.
-    let now: Instant
+    /// decides, stores and prints the same time. With a database server it is
+    /// moved to the server's clock when the database opens (SPEC §12).
+    private(set) var now: Instant
+    /// Whether the clock is this machine's (no `MINDBEAT_NOW`): a database
+    /// server's clock then replaces it.
+    private let clockIsSystem: Bool
     let zone: any LocalZone
     let stdinFD: Int32
     let stdoutFD: Int32
@@ -34,6 +38,7 @@ final class Context {
         self.err = Diagnostics(fd: stderr)
         self.runningClock = clock
         self.now = clock.now()
+        self.clockIsSystem = clock is SystemClock
         self.zone = zone
         self.stdinFD = stdin
         self.stdoutFD = stdout
@@ -95,6 +100,10 @@ final class Context {
 
     func opened(_ store: any Store) -> any Store {
         openedStores.append(store)
+        if clockIsSystem, store.clockOffset != 0, openedStores.count == 1 {
+            runningClock = OffsetClock(runningClock, seconds: store.clockOffset)
+            now = OffsetClock(FixedClock(now), seconds: store.clockOffset).now()
+        }
         return store
     }
 

@@ -125,7 +125,7 @@ extension ExitStatus {
         case .cannotCreate, .exists: return .cannotCreate
         case .writableByOthers, .notOwner: return .permission
         case .io: return .ioError
-        case .busy: return .temporaryFailure
+        case .busy, .unreachable: return .temporaryFailure
         }
     }
 }

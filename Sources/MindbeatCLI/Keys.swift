@@ -108,3 +108,8 @@ extension Key where Value == [String] {
     /// `__complete WORDS…`: the words typed so far.
     static let completionWords = Key("WORDS", .text)
 }
+
+extension Key where Value == String {
+    /// `db copy --to DEST`: a SQLite path or a PostgreSQL URI.
+    static let copyTo = Key("to", .path)
+}

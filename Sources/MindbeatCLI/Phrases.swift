@@ -20,6 +20,7 @@ enum Phrases {
     static func action(_ action: RefusedAction) -> String {
         switch action {
         case .initialise: return "initialise the database"
+        case .copyDatabase: return "copy the database"
         case .addAccount(let email): return "add \(email)"
         case .schedule: return "schedule the session"
         case .scheduleSeries(let count): return "schedule the series of \(count) sessions"
@@ -82,6 +83,8 @@ enum Phrases {
             return "an account with the email \(email) already exists"
         case .databaseHasAccounts:
             return "the database already has accounts; log in with mindbeat login EMAIL"
+        case .destinationHoldsData(let location):
+            return "\(location) already holds a mindbeat database; copy into a new path, or a database without the schema mindbeat"
         case .keyRegistered(let fingerprint):
             return "the key \(fingerprint) is already registered"
         case .notHeld(let status):
@@ -125,6 +128,7 @@ enum Phrases {
         case .notAManager: return "the account is not a line manager"
         case .emailTaken: return "an account with that email exists"
         case .alreadyInitialised: return "the database already has accounts"
+        case .destinationHoldsData: return "the destination of db copy already holds mindbeat data"
         case .keyRegistered: return "the key is already registered, to someone"
         case .notHeld: return "feedback is for held sessions only"
         case .feedbackGiven: return "feedback was already left"
@@ -318,6 +322,8 @@ enum Phrases {
             return message
         case .busy:
             return "the database is busy (another mindbeat is writing to it); try again"
+        case .unreachable(let reason):
+            return "cannot reach the database \(location): \(reason); try again"
         case .notAFile:
             return "\(location) is not a regular file (a FIFO, a device or a directory); it was not opened"
         case .exists:

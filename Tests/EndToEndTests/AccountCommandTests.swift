@@ -1,9 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Accounts, end to end")
 struct AccountCommandTests {
-    @Test func initCreatesAPrivateDatabaseAndLogsIn() throws {
+    @Test(.enabled(if: !TestBackend.isPostgres, "looks at the SQLite file itself"))
+    func initCreatesAPrivateDatabaseAndLogsIn() throws {
         let box = try Sandbox()
         let outcome = try box.run(["init", "--name", "Ann Coach", "--email", "ann@example.com", "--password-stdin"], stdin: "ann-password\n")
         try box.expectOK(outcome)
@@ -97,7 +99,8 @@ struct AccountCommandTests {
         try box.expectOK(box.run("whoami"))
     }
 
-    @Test func movingTheDatabaseKeepsTheLogin() throws {
+    @Test(.enabled(if: !TestBackend.isPostgres, "looks at the SQLite file itself"))
+    func movingTheDatabaseKeepsTheLogin() throws {
         let box = try Sandbox()
         try box.seed()
         let moved = box.root.appendingPathComponent("moved.db").path

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Files and processes handled the way a careful Unix tool handles them
 /// (SPEC §8): what init creates, what any command agrees to open, the state
 /// directory, child processes' environments, SIGQUIT, and who may run
 /// outbox send.
-@Suite("Files and processes, end to end")
+@Suite("Files and processes, end to end", .enabled(if: !TestBackend.isPostgres, "the SQLite file and its directory"))
 struct FileSafetyTests {
     static let initArguments = ["init", "--name", "Ann Coach", "--email", "ann@example.com", "--password-stdin"]
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The result of one run of the built binary.
 struct Outcome {
@@ -39,7 +40,8 @@ final class Sandbox: @unchecked Sendable {
         environment = [
             "HOME": root.path,
             "PATH": "/usr/bin:/bin",
-            "MINDBEAT_DB": root.appendingPathComponent("data/mindbeat.db").path,
+            "MINDBEAT_DB": TestBackend.isPostgres ? TestBackend.newDatabase(in: root.path)
+                                                  : root.appendingPathComponent("data/mindbeat.db").path,
             "XDG_STATE_HOME": root.appendingPathComponent("state").path,
             "TZ": "UTC",
         ]
@@ -141,8 +143,29 @@ final class Sandbox: @unchecked Sendable {
 
     struct Failed: Error {}
 
+    /// The environment of a shell script that runs the binary as `$BIN`
+    /// under the sandbox's clock, for tests that start processes at once.
+    var scriptEnvironment: [String: String] {
+        var env = environment
+        env["MINDBEAT_NOW"] = now
+        env["BIN"] = binary
+        return env
+    }
+
+    /// Runs SQL on the sandbox's database from outside mindbeat: the sqlite3
+    /// shell, or psql (tables in the schema `mindbeat`); rows one a line,
+    /// columns joined by `|`, NULL as nothing, as both print them.
+    func sql(_ query: String) throws -> Outcome {
+        if TestBackend.isPostgres {
+            return try execute("/usr/bin/psql", ["-X", "-q", "-A", "-t", "-F", "|", "-v", "ON_ERROR_STOP=1", "-d", databasePath,
+                                                  "-c", "SET search_path TO mindbeat; " + query])
+        }
+        return try execute("/usr/bin/sqlite3", [databasePath, query])
+    }
+
     /// The database's rows, to check that a refused command wrote nothing.
     func dump() -> String {
+        if TestBackend.isPostgres { return TestBackend.dump(databasePath) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
         process.arguments = [databasePath, ".dump"]

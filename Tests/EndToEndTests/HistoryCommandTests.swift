@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `sessions log` and `report` (SPEC §14), through the built binary.
 @Suite("History, end to end")
@@ -15,11 +16,11 @@ struct HistoryCommandTests {
     }
 
     /// `kind detail actor` of every event of a session, read from the
-    /// database itself with the sqlite3 shell.
+    /// database itself with its own shell (sqlite3 or psql).
     func stored(_ box: Sandbox, _ id: String) throws -> [String] {
         let sql = "SELECT e.kind || ' ' || coalesce(e.detail, '-') || ' ' || coalesce(a.email, 'mindbeat') FROM events e "
             + "LEFT JOIN accounts a ON a.id = e.actor_id WHERE e.session_id = \(id) ORDER BY e.id"
-        let outcome = try execute("/usr/bin/sqlite3", [box.databasePath, sql])
+        let outcome = try box.sql(sql)
         return outcome.stdout.split(separator: "\n").map(String.init)
     }
 
@@ -201,7 +202,8 @@ struct HistoryCommandTests {
         #expect(ids == ids.sorted())
     }
 
-    @Test func theLogIsAppendOnlyEvenForTheSqliteShell() throws {
+    @Test(.enabled(if: !TestBackend.isPostgres, "looks at the SQLite file itself"))
+    func theLogIsAppendOnlyEvenForTheSqliteShell() throws {
         let box = try Sandbox()
         try box.seed()
         let id = try box.schedule()

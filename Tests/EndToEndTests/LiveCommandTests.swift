@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A mindbeat command running in the background, as a second terminal or a
 /// script would run it: its pid while it runs, its output once it ends.

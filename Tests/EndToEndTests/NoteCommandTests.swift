@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Notes, end to end")
 struct NoteCommandTests {
@@ -103,10 +104,10 @@ struct NoteCommandTests {
         }
         #expect(send.stdout == "2 sent, 0 failed\n")
         #expect(!elsewhere.contains(marker), "the private marker leaked")
-        let sqlite = try shell("sqlite3 '\(box.databasePath)' 'SELECT * FROM notices'")
+        let sqlite = try box.sql("SELECT * FROM notices")
         #expect(sqlite.status == 0)
         #expect(!sqlite.stdout.contains(marker) && !sqlite.stdout.contains("shared text"))
-        let kinds = try shell("sqlite3 '\(box.databasePath)' 'SELECT kind, status FROM notices ORDER BY id'")
+        let kinds = try box.sql("SELECT kind, status FROM notices ORDER BY id")
         #expect(kinds.lines.filter { !$0.isEmpty } == ["scheduled|withdrawn", "reminder|withdrawn", "shared_notes|sent", "shared_notes|sent"],
                 "Bo's invitation and a reminder, withdrawn when the session ended, and a shared-notes notice to each party: \(kinds.stdout)")
     }

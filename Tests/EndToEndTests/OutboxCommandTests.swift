@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Feedback and the outbox, end to end")
 struct OutboxCommandTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A password prompt on a real terminal (a pty), ended by a key that sends a
 /// signal: the terminal must echo again afterwards, and mindbeat must end by

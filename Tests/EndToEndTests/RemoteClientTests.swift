@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The client of team mode (SPEC §11): `mindbeat --remote HOST …` and
 /// `MINDBEAT_REMOTE`, against Debian's real sshd started by `SSHServer`.

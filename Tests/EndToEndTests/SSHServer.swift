@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs a program without a shell: its status, output and errors, with
 /// `stdin` written from another thread (so a large input cannot block on a
@@ -104,7 +105,8 @@ final class SSHServer: @unchecked Sendable {
         let suffix = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(8))
         user = "mbt" + suffix
         home = "/home/" + user
-        database = home + "/db/mindbeat.db"
+        // In the PostgreSQL pass, a database of its own on the test server.
+        database = TestBackend.isPostgres ? TestBackend.newDatabase(in: home) : home + "/db/mindbeat.db"
         libexec = "/usr/local/libexec/mindbeat-test-" + suffix
         mindbeat = libexec + "/mindbeat"
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mindbeat-sshd-" + suffix).path
@@ -313,11 +315,17 @@ final class SSHServer: @unchecked Sendable {
     /// The database's rows (sqlite3 .dump, as the service user), to check
     /// that a refused command wrote nothing.
     func dump(_ database: String? = nil) throws -> String {
-        try Self.must(asServiceUser("/usr/bin/sqlite3", [database ?? self.database, ".dump"]), "sqlite3 .dump").stdout
+        if TestBackend.isPostgres { return TestBackend.dump(database ?? self.database) }
+        return try Self.must(asServiceUser("/usr/bin/sqlite3", [database ?? self.database, ".dump"]), "sqlite3 .dump").stdout
     }
 
-    /// A consistent copy of the database (sqlite3 .backup, as the service user).
+    /// A consistent copy of the database (sqlite3 .backup, as the service
+    /// user; on PostgreSQL, mindbeat's own db copy into a new database).
     func copyDatabase(to path: String) throws {
+        if TestBackend.isPostgres {
+            try Self.must(local(["db", "copy", "--to", path]), "db copy")
+            return
+        }
         try Self.must(asServiceUser("/usr/bin/sqlite3", [database, ".backup '\(path)'"]), "sqlite3 .backup")
         try Self.must(asServiceUser("/bin/chmod", ["0600", path]), "chmod")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs a Python script with Debian's own interpreter (where python3-icalendar
 /// is installed) on the given arguments.

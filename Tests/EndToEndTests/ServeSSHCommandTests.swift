@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `serve ssh KEYID`, the forced command of team mode (SPEC §11), run the way
 /// sshd runs it — `SSH_ORIGINAL_COMMAND` in the environment — but without an

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// An ssh command that runs in the background: `Team.ssh` on a thread.
 final class InBackground: @unchecked Sendable {

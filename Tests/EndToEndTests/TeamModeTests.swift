@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A word of a command line sent over SSH, quoted by the grammar of SPEC §11
 /// (`'…'` is literal; `\` escapes the next character outside quotes), so the
@@ -219,7 +220,7 @@ struct TeamModeTests {
         let team = try Team(sandbox: true, extraConfig: ["AcceptEnv MINDBEAT_* LD_PRELOAD"])
         let server = team.server
         defer { server.stop() }
-        let twin = server.home + "/db/twin.db"
+        let twin = TestBackend.isPostgres ? TestBackend.newDatabase(in: server.home) : server.home + "/db/twin.db"
         try server.copyDatabase(to: twin)
         var tokens: [String: String] = [:]
         for (who, password) in Team.passwords { tokens[who] = try server.token("\(who)@example.com", password: password, database: twin) }

@@ -150,16 +150,19 @@ struct FuzzTests {
         return words.map { $0.replacing("\u{0}", with: "") }
     }
 
-    /// The line with every file it would write (`report --svg FILE`) moved
-    /// into the world's directory: a hostile word such as `١` is a fine file
-    /// name, and the fuzz must not leave files where the tests run.
+    /// The line with every file it would write (`report --svg FILE`, `db
+    /// copy --to DEST`) moved into the world's directory: a hostile word
+    /// such as `١` is a fine file name, and the fuzz must not leave files
+    /// where the tests run.
     static func confined(_ words: [String], to directory: String) -> [String] {
         var out = words
         for index in out.indices {
-            if out[index] == "--svg", index + 1 < out.count, out[index + 1] != "-" {
-                out[index + 1] = directory + "/fuzz.svg"
-            } else if out[index].hasPrefix("--svg="), out[index] != "--svg=-" {
-                out[index] = "--svg=" + directory + "/fuzz.svg"
+            for (option, file) in [("--svg", "fuzz.svg"), ("--to", "fuzz.db")] {
+                if out[index] == option, index + 1 < out.count, out[index + 1] != "-" {
+                    out[index + 1] = directory + "/" + file
+                } else if out[index].hasPrefix(option + "="), out[index] != option + "=-" {
+                    out[index] = option + "=" + directory + "/" + file
+                }
             }
         }
         return out

@@ -67,7 +67,7 @@ struct GeneratedFilesTests {
     /// no command of its own (`keys add`, `keys list`, but no `keys`).
     @Test func everyGroupWithoutACommandOfItsOwnHasAPage() throws {
         let pages = ManPages(table: Commands.table)
-        #expect(pages.groups == ["sessions", "notes", "users", "keys", "serve"])
+        #expect(pages.groups == ["sessions", "notes", "users", "keys", "serve", "db"])
         let files = Commands.generatedFiles().map(\.0)
         for word in pages.groups {
             #expect(files.contains("man/mindbeat-\(word).1"))

@@ -124,26 +124,32 @@ struct SourceCheckTests {
         #expect(lines == ["1: force unwrap", "2: try!", "3: as!", "6: force unwrap"])
     }
 
-    /// The storage seam: SQLite's types and SQL live in the SQLite backend
-    /// (Sources/MindbeatCore/Store/SQLite) and nowhere else; the command line
-    /// never names a backend.
-    @Test func sqliteAndSQLStayInTheBackend() {
-        let backend = packageRoot + "/Sources/MindbeatCore/Store/SQLite/"
-        let words = ["import CSQLite", "sqlite3_", "SQLiteValue", "SQLiteTransaction", "DatabaseError", "Database(",
-                     "SELECT ", "INSERT INTO", "UPDATE ", "DELETE FROM", "PRAGMA", "BEGIN "]
+    /// The storage seam: SQL lives in the store (Sources/MindbeatCore/Store:
+    /// the statements shared by both engines in SQL/, each engine's types in
+    /// SQLite/ and PostgreSQL/), SQLite's C API only in SQLite/, libpq only
+    /// in PostgreSQL/; the command line never names a backend.
+    @Test func sqlAndEngineTypesStayInTheStore() {
+        let store = packageRoot + "/Sources/MindbeatCore/Store/"
+        let sqlWords = ["SQLValue", "SQLTransaction", "SQLConnection", "DatabaseError", "PGError", "Database(",
+                        "SELECT ", "INSERT INTO", "UPDATE ", "DELETE FROM", "PRAGMA", "BEGIN "]
+        let engineWords = [("SQLite/", ["import CSQLite", "sqlite3_"]), ("PostgreSQL/", ["libpq", "PQexec", "dlopen"])]
         var found: [String] = []
-        for path in Self.swiftFiles(packageRoot + "/Sources") where !path.hasPrefix(backend) {
+        for path in Self.swiftFiles(packageRoot + "/Sources") {
             guard let text = readText(path) else { continue }
             // Comments may explain what a backend does; code and strings may not do it.
             let source = text.split(separator: "\n").filter { !$0.drop { $0 == " " }.hasPrefix("//") }.joined(separator: "\n")
-            for word in words where source.contains(word) {
-                found.append("\(path.dropFirst(packageRoot.count + 1)): \(word)")
+            let shown = path.dropFirst(packageRoot.count + 1)
+            if !path.hasPrefix(store) {
+                for word in sqlWords where source.contains(word) { found.append("\(shown): \(word)") }
             }
-            if path.contains("/MindbeatCLI/") && String(Self.code(source)).contains("SQLite") {
-                found.append("\(path.dropFirst(packageRoot.count + 1)): names SQLite")
+            for (folder, words) in engineWords where !path.hasPrefix(store + folder) {
+                for word in words where String(Self.code(source)).contains(word) { found.append("\(shown): \(word)") }
+            }
+            if path.contains("/MindbeatCLI/") && (String(Self.code(source)).contains("SQLite") || String(Self.code(source)).contains("Postgres")) {
+                found.append("\(shown): names a backend")
             }
         }
-        #expect(found.isEmpty, "outside the SQLite backend:\n\(found.joined(separator: "\n"))")
+        #expect(found.isEmpty, "outside their place in the store:\n\(found.joined(separator: "\n"))")
     }
 
     /// The core speaks the domain: no option names or command lines in its

@@ -7,7 +7,7 @@ import TestSupport
 
 /// What a database file must be before SQLite opens it, and how `init`
 /// creates one (SPEC §8).
-@Suite("Database files")
+@Suite("Database files", .enabled(if: !TestBackend.isPostgres, "the SQLite store and its file"))
 struct DatabaseFileTests {
     @Test func createLeavesNothingWhenFillingFailsAndARetryWorks() throws {
         let directory = temporaryDirectory()

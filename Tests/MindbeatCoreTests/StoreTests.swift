@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 @testable import MindbeatCore
 
-@Suite("Opening databases")
+@Suite("Opening databases", .enabled(if: !TestBackend.isPostgres, "the SQLite store and its file"))
 struct StoreTests {
     @Test func aMissingDatabaseIsNotFound() {
         let directory = temporaryDirectory()
@@ -49,7 +49,7 @@ struct StoreTests {
 
     @Test func aNewerDatabaseIsRefusedUntouched() throws {
         let f = try Fixture()
-        try f.database.execute("PRAGMA user_version = 99; PRAGMA wal_checkpoint(TRUNCATE)")
+        try f.sqlite.execute("PRAGMA user_version = 99; PRAGMA wal_checkpoint(TRUNCATE)")
         let before = fileBytes(f.path)
         #expect(throws: MindbeatError.database(.newer(version: 99), location: f.path)) { try Stores.open(f.path) }
         #expect(fileBytes(f.path) == before)
@@ -88,10 +88,10 @@ struct StoreTests {
         stat(f.path, &info)
         #expect(info.st_mode & 0o777 == 0o600)
         stat(f.directory, &info)
-        #expect(try f.database.row("PRAGMA journal_mode")?.text(0) == "wal")
-        #expect(try f.database.integer("PRAGMA foreign_keys") == 1)
-        #expect(try f.database.integer("PRAGMA application_id") == Schema.applicationID)
-        #expect(try f.database.integer("PRAGMA user_version") == Schema.currentVersion)
+        #expect(try f.sqlite.row("PRAGMA journal_mode")?.text(0) == "wal")
+        #expect(try f.sqlite.integer("PRAGMA foreign_keys") == 1)
+        #expect(try f.sqlite.integer("PRAGMA application_id") == Schema.applicationID)
+        #expect(try f.sqlite.integer("PRAGMA user_version") == Schema.currentVersion)
     }
 
     @Test func createMakesMissingDirectoriesPrivate() throws {
@@ -123,7 +123,7 @@ struct StoreTests {
         let f = try Fixture()
         let secret = "PRIVATE-MARKER-\(Int.random(in: 0...1_000_000))"
         do {
-            try f.database.run("INSERT INTO chat_messages (session_id, author_id, text, at) VALUES (?, ?, ?, ?)",
+            try f.sqlite.run("INSERT INTO chat_messages (session_id, author_id, text, at) VALUES (?, ?, ?, ?)",
                                               [.integer(999), .integer(999), .text(secret), .integer(0)])
             Issue.record("the foreign key should have failed")
         } catch let error as DatabaseError {
@@ -134,12 +134,12 @@ struct StoreTests {
 
     @Test func theOpenSessionPredicateIsTheOneThePartialIndexesUse() throws {
         let f = try Fixture()
-        let indexes = try f.database.rows("SELECT sql FROM sqlite_schema WHERE name LIKE 'open_sessions_by_%'").compactMap { $0.text(0) }
+        let indexes = try f.sqlite.rows("SELECT sql FROM sqlite_schema WHERE name LIKE 'open_sessions_by_%'").compactMap { $0.text(0) }
         #expect(indexes.count == 2)
-        for sql in indexes { #expect(sql.hasSuffix("WHERE status IN \(SQLiteTransaction.openStatuses)")) }
-        #expect(SQLiteTransaction.openStatuses == "('scheduled', 'in_progress')")
+        for sql in indexes { #expect(sql.hasSuffix("WHERE status IN \(SQLTransaction.openStatuses)")) }
+        #expect(SQLTransaction.openStatuses == "('scheduled', 'in_progress')")
         // And the query planner uses them for an upcoming list.
-        let plan = try f.database.rows("EXPLAIN QUERY PLAN SELECT id FROM sessions WHERE coach_id = 1 AND status IN \(SQLiteTransaction.openStatuses)")
+        let plan = try f.sqlite.rows("EXPLAIN QUERY PLAN SELECT id FROM sessions WHERE coach_id = 1 AND status IN \(SQLTransaction.openStatuses)")
             .compactMap { $0.text(3) }.joined(separator: " ")
         #expect(plan.contains("open_sessions_by_coach"), "\(plan)")
     }
@@ -153,20 +153,20 @@ struct StoreTests {
         // out of range, a chat time at the bottom of the range.
         for update in ["UPDATE sessions SET starts_at = 9223372036854772208", "UPDATE sessions SET starts_at = 'soon'",
                        "UPDATE sessions SET starts_at = -1"] {
-            try f.database.execute("PRAGMA ignore_check_constraints = ON; " + update)
+            try f.sqlite.execute("PRAGMA ignore_check_constraints = ON; " + update)
             #expect(throws: corrupt, "\(update)") { try f.mindbeat.session(ann, id: id) }
             #expect(throws: corrupt, "\(update)") { try f.mindbeat.sessions(ann, scope: .all) }
             #expect(throws: corrupt, "\(update)") { try f.mindbeat.members(ann) }
-            try f.database.execute("UPDATE sessions SET starts_at = \(at("2026-12-01T09:00:00Z").secondsSinceEpoch)")
+            try f.sqlite.execute("UPDATE sessions SET starts_at = \(at("2026-12-01T09:00:00Z").secondsSinceEpoch)")
         }
         #expect(try f.mindbeat.session(ann, id: id).view.session.startsAt == at("2026-12-01T09:00:00Z"))
-        try f.database.execute("PRAGMA ignore_check_constraints = ON; UPDATE sessions SET duration_minutes = 100000")
+        try f.sqlite.execute("PRAGMA ignore_check_constraints = ON; UPDATE sessions SET duration_minutes = 100000")
         #expect(throws: corrupt) { try f.mindbeat.session(ann, id: id) }
-        try f.database.execute("UPDATE sessions SET duration_minutes = 60")
+        try f.sqlite.execute("UPDATE sessions SET duration_minutes = 60")
         f.clock.set("2026-12-01T09:00:00Z")
         _ = try f.mindbeat.attend(ann, id: id)
         try f.mindbeat.sendChat(ann, id: id, text: "hello")
-        try f.database.execute("UPDATE chat_messages SET at = -9223372036854775808")
+        try f.sqlite.execute("UPDATE chat_messages SET at = -9223372036854775808")
         #expect(throws: corrupt) { try f.mindbeat.chat(ann, id: id) }
     }
 
@@ -175,7 +175,7 @@ struct StoreTests {
         let before = try f.snapshot()
         struct Stop: Error {}
         #expect(throws: Stop.self) {
-            try f.database.write { db in
+            try f.sqlite.write { db in
                 try db.run("UPDATE accounts SET name = 'Changed'")
                 throw Stop()
             }

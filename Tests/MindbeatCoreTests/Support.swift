@@ -17,7 +17,7 @@ final class Fixture {
 
     init(now: String = "2026-12-01T08:00:00Z") throws {
         directory = temporaryDirectory()
-        path = directory + "/mindbeat.db"
+        path = TestBackend.newDatabase(in: directory)
         clock = TestClock(at(now))
         mindbeat = Mindbeat(store: try Stores.create(path), clock: clock, zone: FixedOffsetZone.utc)
         let (_, annToken) = try mindbeat.initialise(name: "Ann Coach", email: "ann@example.com", passwordHash: "x")
@@ -45,8 +45,19 @@ final class Fixture {
         try mindbeat.authenticate(.token(tokens[key] ?? ""))
     }
 
-    /// The SQLite database under the store, for tests that look beneath it.
-    var database: Database {
+    /// The connection under the store, for tests that look beneath it: the
+    /// SQLite file, or the PostgreSQL database (the statements are the
+    /// shared ones, translated as the store translates its own).
+    var database: any SQLConnection {
+        get throws {
+            if let store = mindbeat.store as? SQLiteStore { return store.database }
+            if let store = mindbeat.store as? PostgresStore { return store.connection }
+            throw MindbeatError.internal("an unknown store")
+        }
+    }
+
+    /// The SQLite file under the store, for the tests of SQLite itself.
+    var sqlite: Database {
         get throws {
             guard let store = mindbeat.store as? SQLiteStore else { throw MindbeatError.internal("not a SQLite store") }
             return store.database
@@ -68,7 +79,10 @@ final class Fixture {
     /// after a refusal.
     func snapshot() throws -> [String] {
         let database = try self.database
-        let tables = try database.rows("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").compactMap { $0.text(0) }
+        let catalog = database.dialect == .sqlite
+            ? "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"
+            : "SELECT table_name FROM information_schema.tables WHERE table_schema = 'mindbeat' ORDER BY 1"
+        let tables = try database.rows(catalog).compactMap { $0.text(0) }
         var lines: [String] = ["tables: " + tables.joined(separator: ",")]
         for table in tables {
             for row in try database.rows("SELECT * FROM \"\(table)\" ORDER BY 1") {

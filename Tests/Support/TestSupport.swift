@@ -108,3 +108,70 @@ public struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Which engine the suites run on. SQLite always; with
+/// `MINDBEAT_TEST_BACKEND=postgresql`, PostgreSQL on the server that
+/// `MINDBEAT_TEST_POSTGRES` names (a URI such as
+/// `postgresql:///postgres?host=/tmp/pg&port=5433&user=postgres`; `make test`
+/// runs the suites a second time that way when it is set). Each database a
+/// test asks for is a new database on that server.
+public enum TestBackend {
+    /// The server's URI, when the suites run on PostgreSQL.
+    public static let server: String? = {
+        guard let backend = getenv("MINDBEAT_TEST_BACKEND").map({ String(cString: $0) }), backend == "postgresql",
+              let server = getenv("MINDBEAT_TEST_POSTGRES").map({ String(cString: $0) }), !server.isEmpty
+        else { return nil }
+        return server
+    }()
+
+    public static var isPostgres: Bool { server != nil }
+
+    /// Why a test runs on SQLite only: it looks at the file itself.
+    public static let sqliteOnly = "looks beneath the store at the SQLite file"
+
+    /// The URI of database `name` on the test server.
+    public static func uri(database name: String) -> String? {
+        guard let server, let scheme = server.firstRange(of: "://") else { return nil }
+        let rest = server[scheme.upperBound...]
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        let afterPath = rest[authorityEnd...].firstIndex(of: "?").map { String(rest[$0...]) } ?? ""
+        return String(server[..<authorityEnd]) + "/" + name + afterPath
+    }
+
+    /// A new, empty database for one test: a file path in `directory` on
+    /// SQLite, a new database on the PostgreSQL server.
+    public static func newDatabase(in directory: String, file: String = "mindbeat.db",
+                                   sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        guard isPostgres else { return directory + "/" + file }
+        let name = "mindbeat_test_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        guard let uri = uri(database: name), psql("CREATE DATABASE \(name)") == 0 else {
+            Issue.record("cannot create a test database on \(server ?? "")", sourceLocation: sourceLocation)
+            return "postgresql:///unavailable"
+        }
+        return uri
+    }
+
+    /// Runs SQL with psql on the server's maintenance database (or `database`):
+    /// its exit status; its output goes to `output` when given.
+    @discardableResult
+    public static func psql(_ sql: String, database: String? = nil, output: String? = nil) -> Int32 {
+        guard let server else { return -1 }
+        let target = database.flatMap { uri(database: $0) } ?? server
+        let quoted = { (text: String) in "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'" }
+        let redirect = output.map { " > " + quoted($0) } ?? " > /dev/null"
+        return system("psql -X -q -v ON_ERROR_STOP=1 -A -t -d \(quoted(target)) -c \(quoted(sql))\(redirect) 2>/dev/null")
+    }
+
+    /// Every row of every mindbeat table of a PostgreSQL database, as text:
+    /// what a test compares before and after a command that must write nothing.
+    public static func dump(_ location: String) -> String {
+        guard isPostgres, let name = location.split(separator: "?").first?.split(separator: "/").last else { return "" }
+        let tables = ["settings", "accounts", "login_tokens", "takeovers", "ssh_keys", "sessions", "engagements",
+                      "session_changes", "contact_attempts", "chat_messages", "notes", "feedback", "notices", "events"]
+        let sql = tables.map { "SELECT '\($0): ' || x::text FROM mindbeat.\($0) x" }.joined(separator: " UNION ALL ") + " ORDER BY 1"
+        let file = "/tmp/mindbeat-test-dump-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        defer { unlink(file) }
+        guard psql(sql, database: String(name), output: file) == 0 else { return "(the database could not be read)" }
+        return readText(file) ?? ""
+    }
+}

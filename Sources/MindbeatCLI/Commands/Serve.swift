@@ -121,7 +121,11 @@ struct AuthorizedKeyLine {
     }
 
     /// A database path made absolute against the working directory.
+    /// A PostgreSQL URI is carried without its password, which sshd's
+    /// lines must never show: the service account keeps it in its
+    /// `~/.pgpass` (or a service file), where libpq finds it.
     static func absolute(_ path: String) throws -> String {
+        if Stores.isServer(path) { return Stores.shown(path) }
         if path.hasPrefix("/") { return path }
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard getcwd(&buffer, buffer.count) != nil else {

@@ -5,7 +5,7 @@ extension Commands {
         notesAdd, notesList, feedback, feedbackShow,
         initialise, login, logout, whoami, passwd, usersAdd, usersList, usersReset, usersBank, profile, members,
         keysAdd, keysList, keysRemove,
-        outbox, outboxSend, serveAuthorizedKeys, serveSSH,
+        outbox, outboxSend, serveAuthorizedKeys, serveSSH, dbCopy,
         help, completions, complete, generate,
     ]
 }

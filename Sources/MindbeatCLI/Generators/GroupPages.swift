@@ -66,6 +66,7 @@ extension Manual {
         case "users": return users
         case "keys": return keys
         case "serve": return serve
+        case "db": return db
         default: return nil
         }
     }
@@ -99,6 +100,14 @@ extension Manual {
         description: [
             .paragraph("Accounts are coaches, members and line managers; the admin right is separate from the role. An admin adds anyone; a coach may add members of their own. users reset (admin) sets a one-time password: the account's logins are revoked, it must choose its own password at its next login, and its owner is emailed at once. A password is read from the terminal without echo, or as one line with --password-stdin; over SSH there is no terminal, so it comes on standard input."),
         ])
+
+    static let db = GroupProse(
+        summary: "the database itself: moving it between SQLite and PostgreSQL",
+        description: [
+            .paragraph("mindbeat keeps its data in one SQLite file, or in the schema mindbeat of a PostgreSQL database when --db or MINDBEAT_DB is a postgres:// or postgresql:// URI. Every command, output and exit status is the same on both. On PostgreSQL, now is the database server's clock (unless MINDBEAT_NOW is set), overlapping sessions are refused by the engine itself, and a server that cannot be reached exits 75."),
+            .paragraph("db copy moves a practice from one to the other, whole, keeping every id and the database's identity, so logins, calendar subscriptions and sshd's key lines go on working. Write the password of a URI in ~/.pgpass (or use a service file), never in the URI: libpq reads them as psql does, and mindbeat never prints a password."),
+        ],
+        seeAlso: ["psql(1)", "pg_dump(1)"])
 
     static let keys = GroupProse(
         summary: "the SSH keys that log in to a team server",

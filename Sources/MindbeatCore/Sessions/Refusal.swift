@@ -21,6 +21,8 @@ public enum Unmet: Equatable, Sendable {
     case notAManager(email: String)
     case emailTaken(String)
     case databaseHasAccounts
+    /// `db copy`: the destination already holds a mindbeat database.
+    case destinationHoldsData(location: String)
     /// The SSH key is already registered (to anyone).
     case keyRegistered(fingerprint: String)
     case notHeld(SessionStatus)
@@ -53,6 +55,7 @@ public enum Unmet: Equatable, Sendable {
         case .notAManager: return .notAManager
         case .emailTaken: return .emailTaken
         case .databaseHasAccounts: return .alreadyInitialised
+        case .destinationHoldsData: return .destinationHoldsData
         case .keyRegistered: return .keyRegistered
         case .notHeld: return .notHeld
         case .feedbackGiven: return .feedbackGiven
@@ -123,6 +126,7 @@ public enum UnmetKind: String, Sendable, CaseIterable {
     case notAManager = "not_a_manager"
     case emailTaken = "email_taken"
     case alreadyInitialised = "already_initialised"
+    case destinationHoldsData = "destination_holds_data"
     case keyRegistered = "key_registered"
     case notHeld = "not_held"
     case feedbackGiven = "feedback_given"
@@ -135,6 +139,8 @@ public enum UnmetKind: String, Sendable, CaseIterable {
 /// What was refused.
 public enum RefusedAction: Equatable, Sendable {
     case initialise
+    /// `db copy` into another database.
+    case copyDatabase
     case addAccount(email: String)
     case schedule
     /// A series of `count` sessions.

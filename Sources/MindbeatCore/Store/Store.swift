@@ -15,6 +15,11 @@ public protocol Store: AnyObject {
     /// password.
     var location: String { get }
 
+    /// How many seconds the database server's clock is ahead of this
+    /// machine's, read when the store opened: with a server, now is the
+    /// server's (SPEC §12). Zero for a file.
+    var clockOffset: Int64 { get }
+
     /// Runs `body` in one read transaction: one consistent view of the data.
     /// Whatever `body` throws that is not a `MindbeatError` is the backend's
     /// failure, classified.
@@ -239,14 +244,29 @@ public struct NewAccountRecord: Sendable {
     public let managerID: Int64?
 }
 
-/// Opens the store a location names. Today every location is a SQLite path;
-/// the command line never names a backend.
+extension Store {
+    public var clockOffset: Int64 { 0 }
+}
+
+/// Opens the store a location names: a `postgres://` or `postgresql://` URI
+/// is PostgreSQL (SPEC §12), anything else a SQLite path. The command line
+/// never names a backend.
 public enum Stores {
+    /// Whether `location` names a PostgreSQL database.
+    public static func isServer(_ location: String) -> Bool { PostgresStore.isURI(location) }
+
+    /// How `location` is shown in messages: a URI without its password.
+    public static func shown(_ location: String) -> String {
+        PostgresStore.isURI(location) ? PostgresStore.redacted(location) : location
+    }
+
     /// Opens an existing mindbeat database for any command but `init`.
     /// `operatorUID`: for an operator's command, the user it runs as, who
     /// must own the database file or be root (else `.notOwner`).
+    /// A server database has no file to own: its roles and grants decide.
     public static func open(_ location: String, operatorUID: UInt32? = nil) throws(MindbeatError) -> any Store {
-        try SQLiteStore.open(path: location, operatorUID: operatorUID)
+        if PostgresStore.isURI(location) { return try PostgresStore.open(uri: location) }
+        return try SQLiteStore.open(path: location, operatorUID: operatorUID)
     }
 
     /// Creates a new database for `init` and runs `fill` on it (the first
@@ -257,7 +277,8 @@ public enum Stores {
     /// is closed when it returns (open `location` to go on); returns what
     /// `fill` returned.
     public static func create<T>(_ location: String, fill: (any Store) throws -> T) throws -> T {
-        try SQLiteStore.create(path: location) { store in try fill(store) }
+        if PostgresStore.isURI(location) { return try PostgresStore.create(uri: location) { store in try fill(store) } }
+        return try SQLiteStore.create(path: location) { store in try fill(store) }
     }
 
     /// Creates an empty database (no accounts) and opens it, for tests of
@@ -279,6 +300,7 @@ public enum Stores {
     /// anything else as opening it would (`.notAFile`, `.foreign`,
     /// `.writableByOthers`, …). Nothing there: returns.
     public static func refuseExisting(_ location: String) throws(MindbeatError) {
+        if PostgresStore.isURI(location) { return try PostgresStore.refuseExisting(location) }
         try SQLiteStore.refuseExisting(location)
     }
 }

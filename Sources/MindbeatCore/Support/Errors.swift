@@ -103,6 +103,9 @@ public enum DatabaseProblem: Equatable, Sendable {
     case io(String)
     /// Another process held it past the busy timeout (75).
     case busy
+    /// The database server cannot be reached, or went away; why, in the
+    /// client library's words, never with a password (75).
+    case unreachable(String)
 }
 
 /// Something a command does, as refusals and permissions name it.

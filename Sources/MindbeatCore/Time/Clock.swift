@@ -24,6 +24,26 @@ public struct FixedClock: Clock {
     }
 }
 
+/// Another clock set forward (or back) by whole seconds: the system clock
+/// moved to a database server's (SPEC §12: now is the server's `now()`).
+public struct OffsetClock: Clock {
+    public let base: any Clock
+    public let seconds: Int64
+    public init(_ base: any Clock, seconds: Int64) {
+        self.base = base
+        self.seconds = seconds
+    }
+    public func now() -> Instant {
+        let base = base.now().secondsSinceEpoch
+        let moved = base.addingReportingOverflow(seconds)
+        guard !moved.overflow, Instant.validRange.contains(moved.partialValue) else { return Instant(secondsSinceEpoch: base) }
+        return Instant(secondsSinceEpoch: moved.partialValue)
+    }
+    public func realSeconds(until instant: Instant) -> Double? {
+        base.realSeconds(until: Instant(secondsSinceEpoch: instant.secondsSinceEpoch &- seconds))
+    }
+}
+
 /// A test clock that runs (SPEC §8, `MINDBEAT_CLOCK_RATE`): it reads `start`
 /// when the process starts and moves `rate` times as fast as real time, so a
 /// fifteen-minute wait can be tested in a second and a half.

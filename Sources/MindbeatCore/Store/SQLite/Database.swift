@@ -6,15 +6,6 @@ import Glibc
 import Musl
 #endif
 
-/// A value as SQLite stores it.
-enum SQLiteValue: Equatable, Sendable {
-    case null
-    case integer(Int64)
-    case real(Double)
-    case text(String)
-    case blob([UInt8])
-}
-
 /// A failure reported by SQLite.
 ///
 /// It carries the extended result code and the SQL that failed, and never the
@@ -35,7 +26,9 @@ struct DatabaseError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// One connection to a SQLite database, closed when the value goes away.
-final class Database {
+final class Database: SQLConnection {
+    var dialect: SQLDialect { .sqlite }
+
     /// SQLite's SQLITE_TRANSIENT, which the C header defines as a cast that Swift
     /// cannot import: bound text and blobs are copied by SQLite at once.
     static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -109,7 +102,7 @@ final class Database {
 
     /// A prepared statement from the cache, bound to `arguments`; it is reset
     /// when `body` is done with it, so no read stays open.
-    private func withStatement<T>(_ sql: String, _ arguments: [SQLiteValue], _ body: (Statement) throws -> T) throws -> T {
+    private func withStatement<T>(_ sql: String, _ arguments: [SQLValue], _ body: (Statement) throws -> T) throws -> T {
         let statement: Statement
         if let cached = cache[sql] {
             statement = cached
@@ -122,15 +115,24 @@ final class Database {
         return try body(statement)
     }
 
-    /// Runs a statement with its arguments, returning nothing.
-    func run(_ sql: String, _ arguments: [SQLiteValue] = []) throws {
+    /// Runs a statement with its arguments; returns how many rows it changed.
+    @discardableResult
+    func run(_ sql: String, _ arguments: [SQLValue] = []) throws -> Int {
         try withStatement(sql, arguments) { statement in
             while try statement.step() {}
         }
+        return Int(sqlite3_changes(handle))
+    }
+
+    func insert(_ sql: String, _ arguments: [SQLValue]) throws -> Int64 {
+        try withStatement(sql, arguments) { statement in
+            while try statement.step() {}
+        }
+        return sqlite3_last_insert_rowid(handle)
     }
 
     /// The rows a query returns.
-    func rows(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> [Row] {
+    func rows(_ sql: String, _ arguments: [SQLValue] = []) throws -> [Row] {
         try withStatement(sql, arguments) { statement in
             var result: [Row] = []
             while try statement.step() { result.append(statement.row()) }
@@ -139,19 +141,12 @@ final class Database {
     }
 
     /// The first row a query returns, if any.
-    func row(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> Row? {
+    func row(_ sql: String, _ arguments: [SQLValue] = []) throws -> Row? {
         try withStatement(sql, arguments) { statement in
             try statement.step() ? statement.row() : nil
         }
     }
 
-    /// The first column of the first row, as an integer.
-    func integer(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> Int64? {
-        try row(sql, arguments)?.integer(0)
-    }
-
-    var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-    var changes: Int { Int(sqlite3_changes(handle)) }
     var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction: it commits when `body`
@@ -179,62 +174,6 @@ final class Database {
             throw error
         }
     }
-}
-
-/// A row that does not hold what mindbeat wrote there (another program
-/// changed the file): the database is corrupt (65), whatever the command.
-struct CorruptRow: Error {}
-
-/// A row of a query's result, copied out of SQLite.
-struct Row: Sendable {
-    /// A time column: nil when NULL; a value that is not a whole number of
-    /// seconds within the years mindbeat supports is a corrupt row, never an
-    /// instant that arithmetic could overflow on.
-    func instant(_ column: Int) throws -> Instant? {
-        guard column < values.count else { throw CorruptRow() }
-        switch values[column] {
-        case .null: return nil
-        case .integer(let seconds) where Instant.validRange.contains(seconds): return Instant(secondsSinceEpoch: seconds)
-        default: throw CorruptRow()
-        }
-    }
-
-    /// A time column that may not be NULL.
-    func requiredInstant(_ column: Int) throws -> Instant {
-        guard let instant = try instant(column) else { throw CorruptRow() }
-        return instant
-    }
-
-    let values: [SQLiteValue]
-
-    func integer(_ column: Int) -> Int64? {
-        guard column < values.count else { return nil }
-        switch values[column] {
-        case .integer(let value): return value
-        case .real(let value): return Int64(exactly: value.rounded())
-        default: return nil
-        }
-    }
-
-    func text(_ column: Int) -> String? {
-        guard column < values.count else { return nil }
-        switch values[column] {
-        case .text(let value): return value
-        case .integer(let value): return String(value)
-        default: return nil
-        }
-    }
-
-    func blob(_ column: Int) -> [UInt8]? {
-        guard column < values.count else { return nil }
-        switch values[column] {
-        case .blob(let value): return value
-        case .text(let value): return Array(value.utf8)
-        default: return nil
-        }
-    }
-
-    func bool(_ column: Int) -> Bool { (integer(column) ?? 0) != 0 }
 }
 
 /// A prepared statement, finalized when the value goes away. It holds its
@@ -266,7 +205,7 @@ final class Statement {
         sqlite3_finalize(handle)
     }
 
-    func bind(_ arguments: [SQLiteValue]) throws {
+    func bind(_ arguments: [SQLValue]) throws {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         for (offset, value) in arguments.enumerated() {
@@ -302,7 +241,7 @@ final class Statement {
 
     func row() -> Row {
         let count = sqlite3_column_count(handle)
-        var values: [SQLiteValue] = []
+        var values: [SQLValue] = []
         values.reserveCapacity(Int(count))
         for column in 0..<count {
             switch sqlite3_column_type(handle, column) {
@@ -334,8 +273,3 @@ final class Statement {
     }
 }
 
-extension SQLiteValue {
-    init(_ value: Int64?) { self = value.map { .integer($0) } ?? .null }
-    init(_ value: String?) { self = value.map { .text($0) } ?? .null }
-    init(_ value: Bool) { self = .integer(value ? 1 : 0) }
-}

@@ -7,7 +7,8 @@ import CSQLite
 
 /// The SQLite backend: one connection, opened with the checks that keep
 /// foreign and newer files untouched, and migrated to the current schema.
-/// Every SQLite type and every line of SQL of mindbeat lives in this folder.
+/// Every SQLite type lives in this folder; the statements mindbeat runs are
+/// `SQLTransaction`'s, shared with PostgreSQL.
 final class SQLiteStore: Store {
     let database: Database
     let installID: String
@@ -26,7 +27,7 @@ final class SQLiteStore: Store {
 
     func read<T>(_ body: (any StoreReader) throws -> T) throws(MindbeatError) -> T {
         do {
-            return try database.read { db in try body(SQLiteTransaction(db: db)) }
+            return try database.read { db in try body(SQLTransaction(db: db)) }
         } catch {
             throw SQLiteStore.classify(error, path: location)
         }
@@ -40,7 +41,7 @@ final class SQLiteStore: Store {
 
     func write<T>(_ body: (any StoreWriter) throws -> T) throws(MindbeatError) -> T {
         do {
-            let result = try database.write { db in try body(SQLiteTransaction(db: db)) }
+            let result = try database.write { db in try body(SQLTransaction(db: db)) }
             committedWrites += 1
             return result
         } catch {
@@ -239,10 +240,4 @@ final class SQLiteStore: Store {
         guard !directory.isEmpty else { return }
         if let problem = Directories.make(directory) { throw .database(.cannotCreate(reason: problem), location: directory) }
     }
-}
-
-/// One transaction's view of the database: every query mindbeat makes, as
-/// methods. Made only by `SQLiteStore.read` and `write`.
-struct SQLiteTransaction: StoreWriter {
-    let db: Database
 }

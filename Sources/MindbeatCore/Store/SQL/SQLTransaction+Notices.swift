@@ -1,9 +1,9 @@
 /// The SQL of the outbox: notices queued, claimed and delivered.
-extension SQLiteTransaction {
+extension SQLTransaction {
     func queueNotice(recipientID: Int64, sessionID: Int64?, kind: NoticeKind, dueAt: Instant, at now: Instant) throws {
         try db.run(
             "INSERT INTO notices (recipient_id, session_id, kind, due_at, created_at) VALUES (?, ?, ?, ?, ?)",
-            [.integer(recipientID), SQLiteValue(sessionID), .text(kind.rawValue), .integer(dueAt.secondsSinceEpoch),
+            [.integer(recipientID), SQLValue(sessionID), .text(kind.rawValue), .integer(dueAt.secondsSinceEpoch),
              .integer(now.secondsSinceEpoch)])
     }
 
@@ -78,26 +78,30 @@ extension SQLiteTransaction {
 
     func notices(hidingReportsOf managerID: Int64) throws -> [Notice] {
         try db.rows(
-            SQLiteTransaction.noticeSelect + """
+            SQLTransaction.noticeSelect + """
                  WHERE n.session_id IS NULL OR n.session_id NOT IN (
                     SELECT s.id FROM sessions s JOIN accounts m ON m.id = s.member_id
                     WHERE m.manager_id = ?1 AND s.coach_id <> ?1)
                 ORDER BY n.id
                 """, [.integer(managerID)]
-        ).map(SQLiteTransaction.notice(from:))
+        ).map(SQLTransaction.notice(from:))
     }
+
+    static let claimSQL = noticeSelect + """
+         WHERE n.status IN ('pending', 'failed') AND n.due_at <= ?1
+          AND (n.claimed_at IS NULL OR n.claimed_at <= ?2)
+        ORDER BY n.due_at, n.id
+        """
 
     /// Marks every due, unsent notice that no live run holds as claimed by
     /// `claim`, and returns them. A claim older than `staleBefore` is taken
     /// over: its sender died.
     func claimDueNotices(now: Instant, staleBefore: Instant, claim: String) throws -> [Notice] {
-        let due = try db.rows(
-            SQLiteTransaction.noticeSelect + """
-                 WHERE n.status IN ('pending', 'failed') AND n.due_at <= ?1
-                  AND (n.claimed_at IS NULL OR n.claimed_at <= ?2)
-                ORDER BY n.due_at, n.id
-                """, [.integer(now.secondsSinceEpoch), .integer(staleBefore.secondsSinceEpoch)]
-        ).map(SQLiteTransaction.notice(from:))
+        // SQLite has one writer at a time; PostgreSQL locks the rows claimed
+        // and skips those another run's transaction holds.
+        let sql = db.dialect == .postgres ? SQLTransaction.claimSQL + " FOR UPDATE OF n SKIP LOCKED" : SQLTransaction.claimSQL
+        let due = try db.rows(sql, [.integer(now.secondsSinceEpoch), .integer(staleBefore.secondsSinceEpoch)])
+            .map(SQLTransaction.notice(from:))
         for notice in due {
             try db.run("UPDATE notices SET claimed_at = ?, claim = ? WHERE id = ?",
                              [.integer(now.secondsSinceEpoch), .text(claim), .integer(notice.id)])
@@ -109,22 +113,23 @@ extension SQLiteTransaction {
     /// renews the run's claims on the notices it has yet to deliver: a live
     /// run's claims never reach the lease that hands them to another run.
     func recordDelivery(noticeID: Int64, claim: String, error: String?, at now: Instant) throws -> Bool {
+        let changed: Int
         try db.run("UPDATE notices SET claimed_at = ? WHERE claim = ? AND id != ?",
                          [.integer(now.secondsSinceEpoch), .text(claim), .integer(noticeID)])
         if let error {
-            try db.run(
+            changed = try db.run(
                 """
                 UPDATE notices SET status = CASE status WHEN 'withdrawn' THEN 'withdrawn' ELSE 'failed' END, attempts = attempts + 1, last_error = ?, claimed_at = NULL, claim = NULL
                 WHERE id = ? AND claim = ?
                 """, [.text(error), .integer(noticeID), .text(claim)])
         } else {
-            try db.run(
+            changed = try db.run(
                 """
                 UPDATE notices SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL,
                        claimed_at = NULL, claim = NULL
                 WHERE id = ? AND claim = ?
                 """, [.integer(now.secondsSinceEpoch), .integer(noticeID), .text(claim)])
         }
-        return db.changes > 0
+        return changed > 0
     }
 }

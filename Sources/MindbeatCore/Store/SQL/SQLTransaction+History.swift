@@ -1,10 +1,10 @@
 /// The SQL of the session log and of reports.
-extension SQLiteTransaction {
+extension SQLTransaction {
     func appendEvent(_ event: NewEvent) throws {
         try db.run(
             "INSERT INTO events (session_id, at, actor_id, kind, detail, via_key) VALUES (?, ?, ?, ?, ?, ?)",
-            [.integer(event.sessionID), .integer(event.at.secondsSinceEpoch), SQLiteValue(event.source.actorID),
-             .text(event.kind.rawValue), SQLiteValue(event.detail), SQLiteValue(event.source.viaKeyID)])
+            [.integer(event.sessionID), .integer(event.at.secondsSinceEpoch), SQLValue(event.source.actorID),
+             .text(event.kind.rawValue), SQLValue(event.detail), SQLValue(event.source.viaKeyID)])
     }
 
     /// A session's events in the order they were appended (`events_by_session`).
@@ -35,7 +35,7 @@ extension SQLiteTransaction {
     /// The counts of a report, one row per period and person, in one
     /// aggregate statement (`reportSQL`).
     func reportRows(_ query: ReportQuery) throws -> [ReportRow] {
-        let (sql, arguments) = SQLiteTransaction.reportSQL(query)
+        let (sql, arguments) = SQLTransaction.reportSQL(query)
         return try db.rows(sql, arguments).map { row in
             guard let index = row.integer(0), query.periods.indices.contains(Int(index)),
                   let coachID = row.integer(1), let coachEmail = row.text(2),
@@ -60,10 +60,10 @@ extension SQLiteTransaction {
     /// statement as integers), so a week across a daylight-saving change is
     /// exact and a row costs a handful of comparisons however many periods
     /// there are.
-    static func reportSQL(_ query: ReportQuery) -> (String, [SQLiteValue]) {
+    static func reportSQL(_ query: ReportQuery) -> (String, [SQLValue]) {
         let bounds = (query.periods.prefix(1).map(\.start) + query.periods.map(\.end)).map(\.secondsSinceEpoch)
         var conditions = ["s.starts_at >= ?", "s.starts_at < ?"]
-        var arguments: [SQLiteValue] = [.integer(query.from.secondsSinceEpoch), .integer(query.to.secondsSinceEpoch)]
+        var arguments: [SQLValue] = [.integer(query.from.secondsSinceEpoch), .integer(query.to.secondsSinceEpoch)]
         var join = ""
         if let coach = query.coachID {
             conditions.append("s.coach_id = ?")
@@ -85,8 +85,10 @@ extension SQLiteTransaction {
         let sql = """
             SELECT t.p, c.id, c.email, c.name, \(people), t.scheduled, t.held, t.missed, t.cancelled, t.late
             FROM (SELECT \(period) AS p, s.coach_id AS coach_id, \(query.perCoach ? "NULL" : "s.member_id") AS member_id,
-                         count(*) AS scheduled, sum(s.status = 'held') AS held, sum(s.status = 'missed') AS missed,
-                         sum(s.status = 'cancelled') AS cancelled, sum(s.status = 'late_cancelled') AS late
+                         count(*) AS scheduled, count(*) FILTER (WHERE s.status = 'held') AS held,
+                         count(*) FILTER (WHERE s.status = 'missed') AS missed,
+                         count(*) FILTER (WHERE s.status = 'cancelled') AS cancelled,
+                         count(*) FILTER (WHERE s.status = 'late_cancelled') AS late
                   FROM sessions s\(join)
                   WHERE \(conditions.joined(separator: " AND "))
                   GROUP BY \(grouping)) t

@@ -1,5 +1,5 @@
 /// The SQL of accounts and login tokens.
-extension SQLiteTransaction {
+extension SQLTransaction {
     static let accountColumns = "id, email, name, role, admin, phone, zoom, coach_id, manager_id, must_change_password"
 
     static func account(from row: Row) throws -> Account {
@@ -17,7 +17,7 @@ extension SQLiteTransaction {
     }
 
     func markSandbox() throws {
-        try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES ('sandbox', '1')", [])
+        try db.run("INSERT INTO settings (key, value) VALUES ('sandbox', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value")
     }
 
     func accountCount() throws -> Int64 {
@@ -25,68 +25,67 @@ extension SQLiteTransaction {
     }
 
     func account(id: Int64) throws -> Account? {
-        try db.row("SELECT \(SQLiteTransaction.accountColumns) FROM accounts WHERE id = ?", [.integer(id)])
-            .map(SQLiteTransaction.account(from:))
+        try db.row("SELECT \(SQLTransaction.accountColumns) FROM accounts WHERE id = ?", [.integer(id)])
+            .map(SQLTransaction.account(from:))
     }
 
     /// The account with this email, compared case-insensitively.
     func account(email: String) throws -> Account? {
-        try db.row("SELECT \(SQLiteTransaction.accountColumns) FROM accounts WHERE email = ?", [.text(email)])
-            .map(SQLiteTransaction.account(from:))
+        try db.row("SELECT \(SQLTransaction.accountColumns) FROM accounts WHERE email COLLATE NOCASE = ? COLLATE NOCASE", [.text(email)])
+            .map(SQLTransaction.account(from:))
     }
 
     func passwordHash(email: String) throws -> (accountID: Int64, hash: String)? {
-        guard let row = try db.row("SELECT id, password_hash FROM accounts WHERE email = ?", [.text(email)]) else { return nil }
+        guard let row = try db.row("SELECT id, password_hash FROM accounts WHERE email COLLATE NOCASE = ? COLLATE NOCASE", [.text(email)]) else { return nil }
         guard let id = row.integer(0), let hash = row.text(1) else { throw CorruptRow() }
         return (id, hash)
     }
 
     /// Accounts, optionally of one role, by name then email.
     func accounts(role: Role?) throws -> [Account] {
-        var sql = "SELECT \(SQLiteTransaction.accountColumns) FROM accounts"
-        var arguments: [SQLiteValue] = []
+        var sql = "SELECT \(SQLTransaction.accountColumns) FROM accounts"
+        var arguments: [SQLValue] = []
         if let role {
             sql += " WHERE role = ?"
             arguments.append(.text(role.rawValue))
         }
         sql += " ORDER BY name COLLATE NOCASE, email COLLATE NOCASE"
-        return try db.rows(sql, arguments).map(SQLiteTransaction.account(from:))
+        return try db.rows(sql, arguments).map(SQLTransaction.account(from:))
     }
 
     /// A coach's members, or a manager's reports.
     func accounts(coachedBy coachID: Int64) throws -> [Account] {
         try db.rows(
-            "SELECT \(SQLiteTransaction.accountColumns) FROM accounts WHERE coach_id = ? ORDER BY name COLLATE NOCASE, email COLLATE NOCASE",
+            "SELECT \(SQLTransaction.accountColumns) FROM accounts WHERE coach_id = ? ORDER BY name COLLATE NOCASE, email COLLATE NOCASE",
             [.integer(coachID)]
-        ).map(SQLiteTransaction.account(from:))
+        ).map(SQLTransaction.account(from:))
     }
 
     func accounts(managedBy managerID: Int64) throws -> [Account] {
         try db.rows(
-            "SELECT \(SQLiteTransaction.accountColumns) FROM accounts WHERE manager_id = ? ORDER BY name COLLATE NOCASE, email COLLATE NOCASE",
+            "SELECT \(SQLTransaction.accountColumns) FROM accounts WHERE manager_id = ? ORDER BY name COLLATE NOCASE, email COLLATE NOCASE",
             [.integer(managerID)]
-        ).map(SQLiteTransaction.account(from:))
+        ).map(SQLTransaction.account(from:))
     }
 
     func insertAccount(_ account: NewAccountRecord, at now: Instant) throws -> Int64 {
-        try db.run(
+        return try db.insert(
             """
             INSERT INTO accounts (email, name, role, admin, password_hash, phone, zoom, coach_id, manager_id, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [.text(account.email), .text(account.name), .text(account.role.rawValue), SQLiteValue(account.isAdmin),
-             .text(account.passwordHash), SQLiteValue(account.phone), SQLiteValue(account.zoom),
-             SQLiteValue(account.coachID), SQLiteValue(account.managerID),
+            [.text(account.email), .text(account.name), .text(account.role.rawValue), SQLValue(account.isAdmin),
+             .text(account.passwordHash), SQLValue(account.phone), SQLValue(account.zoom),
+             SQLValue(account.coachID), SQLValue(account.managerID),
              .integer(now.secondsSinceEpoch)])
-        return db.lastInsertedRowID
     }
 
     func updateProfile(accountID: Int64, phone: String??, zoom: String??) throws {
         if let phone {
-            try db.run("UPDATE accounts SET phone = ? WHERE id = ?", [SQLiteValue(phone), .integer(accountID)])
+            try db.run("UPDATE accounts SET phone = ? WHERE id = ?", [SQLValue(phone), .integer(accountID)])
         }
         if let zoom {
-            try db.run("UPDATE accounts SET zoom = ? WHERE id = ?", [SQLiteValue(zoom), .integer(accountID)])
+            try db.run("UPDATE accounts SET zoom = ? WHERE id = ?", [SQLValue(zoom), .integer(accountID)])
         }
     }
 
@@ -99,13 +98,12 @@ extension SQLiteTransaction {
 
     func setPassword(accountID: Int64, hash: String, mustChange: Bool) throws {
         try db.run("UPDATE accounts SET password_hash = ?, must_change_password = ? WHERE id = ?",
-                   [.text(hash), SQLiteValue(mustChange), .integer(accountID)])
+                   [.text(hash), SQLValue(mustChange), .integer(accountID)])
     }
 
     func recordTakeover(accountID: Int64, by adminID: Int64, kind: TakeoverKind, at now: Instant) throws -> Int64 {
-        try db.run("INSERT INTO takeovers (account_id, by_id, kind, at) VALUES (?, ?, ?, ?)",
+        return try db.insert("INSERT INTO takeovers (account_id, by_id, kind, at) VALUES (?, ?, ?, ?)",
                    [.integer(accountID), .integer(adminID), .text(kind.rawValue), .integer(now.secondsSinceEpoch)])
-        return db.lastInsertedRowID
     }
 
     static let takeoverSelect = """
@@ -120,16 +118,16 @@ extension SQLiteTransaction {
     }
 
     func takeover(id: Int64) throws -> Takeover? {
-        try db.row(SQLiteTransaction.takeoverSelect + " WHERE t.id = ?", [.integer(id)]).map(SQLiteTransaction.takeover(from:))
+        try db.row(SQLTransaction.takeoverSelect + " WHERE t.id = ?", [.integer(id)]).map(SQLTransaction.takeover(from:))
     }
 
     func lastTakeovers(accountID: Int64) throws -> [Takeover] {
         try db.rows(
-            SQLiteTransaction.takeoverSelect + """
+            SQLTransaction.takeoverSelect + """
                  WHERE t.id IN (SELECT max(id) FROM takeovers WHERE account_id = ? GROUP BY kind)
                 ORDER BY t.at, t.id
                 """, [.integer(accountID)]
-        ).map(SQLiteTransaction.takeover(from:))
+        ).map(SQLTransaction.takeover(from:))
     }
 
     // MARK: Login tokens
@@ -148,7 +146,7 @@ extension SQLiteTransaction {
             FROM login_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.hash = ?
             """, [.blob(tokenHash)])
         else { return nil }
-        let account = try SQLiteTransaction.account(from: row)
+        let account = try SQLTransaction.account(from: row)
         let expires = try row.requiredInstant(10)
         return (account, expires, try row.instant(11) != nil)
     }
@@ -162,7 +160,7 @@ extension SQLiteTransaction {
     /// Revokes every live token of an account but one.
     func revokeTokens(accountID: Int64, except keep: [UInt8]?, at now: Instant) throws {
         try db.run(
-            "UPDATE login_tokens SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL AND hash IS NOT ?",
+            "UPDATE login_tokens SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL AND hash IS DISTINCT FROM ?",
             [.integer(now.secondsSinceEpoch), .integer(accountID), keep.map { .blob($0) } ?? .null])
     }
 }

@@ -1,6 +1,6 @@
 /// The SQL of notes. It reads candidates only: which of them a reader may see
 /// is decided by `NoteVisibility`, never here.
-extension SQLiteTransaction {
+extension SQLTransaction {
     static let noteSelect = """
         SELECT n.id, n.session_id, n.visibility, n.body, n.created_at,
                a.id, a.email, a.name, m.id, m.email, m.name, m.manager_id
@@ -25,30 +25,29 @@ extension SQLiteTransaction {
     func insertNote(
         authorID: Int64, memberID: Int64, sessionID: Int64?, visibility: Visibility, body: String, at now: Instant
     ) throws -> Int64 {
-        try db.run(
+        return try db.insert(
             "INSERT INTO notes (author_id, member_id, session_id, visibility, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [.integer(authorID), .integer(memberID), SQLiteValue(sessionID), .text(visibility.rawValue), .text(body),
+            [.integer(authorID), .integer(memberID), SQLValue(sessionID), .text(visibility.rawValue), .text(body),
              .integer(now.secondsSinceEpoch)])
-        return db.lastInsertedRowID
     }
 
     /// One note, for its author who just wrote it.
     func note(id: Int64) throws -> Note? {
-        try db.row(SQLiteTransaction.noteSelect + " WHERE n.id = ?", [.integer(id)]).map(SQLiteTransaction.note(from:))
+        try db.row(SQLTransaction.noteSelect + " WHERE n.id = ?", [.integer(id)]).map(SQLTransaction.note(from:))
     }
 
     /// Notes that may concern `readerID`: written by them, about them, or on a
     /// session they are a party to; optionally about one member or on one
     /// session. Oldest first.
     func candidateNotes(for readerID: Int64, memberID: Int64? = nil, sessionID: Int64? = nil) throws -> [Note] {
-        var sql = SQLiteTransaction.noteSelect + """
+        var sql = SQLTransaction.noteSelect + """
              WHERE n.id IN (
                 SELECT id FROM notes WHERE author_id = ?1
                 UNION SELECT id FROM notes WHERE member_id = ?1
                 UNION SELECT notes.id FROM notes JOIN sessions s ON s.id = notes.session_id
                     WHERE s.coach_id = ?1 OR s.member_id = ?1)
             """
-        var arguments: [SQLiteValue] = [.integer(readerID)]
+        var arguments: [SQLValue] = [.integer(readerID)]
         if let memberID {
             arguments.append(.integer(memberID))
             sql += " AND n.member_id = ?\(arguments.count)"
@@ -58,7 +57,7 @@ extension SQLiteTransaction {
             sql += " AND n.session_id = ?\(arguments.count)"
         }
         sql += " ORDER BY n.created_at, n.id"
-        return try db.rows(sql, arguments).map(SQLiteTransaction.note(from:))
+        return try db.rows(sql, arguments).map(SQLTransaction.note(from:))
     }
 
     /// Whether `authorID` wrote a shared note on a session, for notices.

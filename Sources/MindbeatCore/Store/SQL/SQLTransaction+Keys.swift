@@ -1,5 +1,5 @@
 /// The SQL of SSH keys.
-extension SQLiteTransaction {
+extension SQLTransaction {
     static let keySelect = """
         SELECT k.id, k.type, k.fingerprint, k.comment, k.added_at, a.id, a.email, a.name
         FROM ssh_keys k JOIN accounts a ON a.id = k.account_id
@@ -29,28 +29,27 @@ extension SQLiteTransaction {
             """, [.integer(id)])
         else { return nil }
         guard let keyID = row.integer(10) else { throw CorruptRow() }
-        return KeyLogin(keyID: keyID, account: try SQLiteTransaction.account(from: row), removed: try row.instant(11) != nil)
+        return KeyLogin(keyID: keyID, account: try SQLTransaction.account(from: row), removed: try row.instant(11) != nil)
     }
 
     func keys(ownedBy accountID: Int64) throws -> [RegisteredKey] {
-        try db.rows(SQLiteTransaction.keySelect + " WHERE k.account_id = ? AND k.removed_at IS NULL ORDER BY k.id",
-                    [.integer(accountID)]).map(SQLiteTransaction.key(from:))
+        try db.rows(SQLTransaction.keySelect + " WHERE k.account_id = ? AND k.removed_at IS NULL ORDER BY k.id",
+                    [.integer(accountID)]).map(SQLTransaction.key(from:))
     }
 
     func liveKey(fingerprint: String) throws -> RegisteredKey? {
-        try db.row(SQLiteTransaction.keySelect + " WHERE k.fingerprint = ? AND k.removed_at IS NULL", [.text(fingerprint)])
-            .map(SQLiteTransaction.key(from:))
+        try db.row(SQLTransaction.keySelect + " WHERE k.fingerprint = ? AND k.removed_at IS NULL", [.text(fingerprint)])
+            .map(SQLTransaction.key(from:))
     }
 
     func insertKey(_ key: PublicKey, accountID: Int64, addedBy: Int64, at now: Instant) throws -> Int64 {
-        try db.run(
+        return try db.insert(
             """
             INSERT INTO ssh_keys (account_id, type, blob, fingerprint, comment, added_at, added_by)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """,
-            [.integer(accountID), .text(key.type.rawValue), .blob(key.blob), .text(key.fingerprint), SQLiteValue(key.comment),
+            [.integer(accountID), .text(key.type.rawValue), .blob(key.blob), .text(key.fingerprint), SQLValue(key.comment),
              .integer(now.secondsSinceEpoch), .integer(addedBy)])
-        return db.lastInsertedRowID
     }
 
     func removeKey(id: Int64, at now: Instant) throws {

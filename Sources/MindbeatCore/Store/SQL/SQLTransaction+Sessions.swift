@@ -1,5 +1,5 @@
 /// The SQL of sessions, their chat and contact attempts.
-extension SQLiteTransaction {
+extension SQLTransaction {
     /// `('scheduled', 'in_progress')`: the one open-session predicate of
     /// `SessionStatus`, as SQL. The partial indexes of migration 4 use the
     /// same list; a test holds them together.
@@ -50,7 +50,7 @@ extension SQLiteTransaction {
     }
 
     func session(id: Int64) throws -> Session? {
-        try db.row(SQLiteTransaction.sessionSelect + " WHERE s.id = ?", [.integer(id)]).map(SQLiteTransaction.session(from:))
+        try db.row(SQLTransaction.sessionSelect + " WHERE s.id = ?", [.integer(id)]).map(SQLTransaction.session(from:))
     }
 
     /// The sessions `accountID` takes part in or, as line manager, oversees,
@@ -61,13 +61,13 @@ extension SQLiteTransaction {
         from: Instant? = nil, to: Instant? = nil
     ) throws -> [Session] {
         var conditions: [String] = []
-        var arguments: [SQLiteValue] = [.integer(accountID), .integer(accountID), .integer(accountID)]
+        var arguments: [SQLValue] = [.integer(accountID), .integer(accountID), .integer(accountID)]
         // The status test is repeated inside each lookup so that upcoming
         // sessions come from the partial indexes of open sessions.
         let status: String
         switch scope {
-        case .upcoming: status = " AND status IN \(SQLiteTransaction.openStatuses)"
-        case .past: status = " AND status IN \(SQLiteTransaction.closedStatuses)"
+        case .upcoming: status = " AND status IN \(SQLTransaction.openStatuses)"
+        case .past: status = " AND status IN \(SQLTransaction.closedStatuses)"
         case .all: status = ""
         }
         if let memberID {
@@ -89,7 +89,7 @@ extension SQLiteTransaction {
         // reports first (CROSS JOIN fixes the order): with an index on
         // (member_id, status), SQLite's planner scanned every open session
         // of the database instead, 3.6× the work at 1,000,000 sessions.
-        let sql = SQLiteTransaction.sessionSelect + """
+        let sql = SQLTransaction.sessionSelect + """
              WHERE s.id IN (
                 SELECT id FROM sessions WHERE coach_id = ?\(status)
                 UNION ALL SELECT id FROM sessions WHERE member_id = ?\(status)
@@ -97,7 +97,7 @@ extension SQLiteTransaction {
                     WHERE r.manager_id = ?\(status))
             \(filter) ORDER BY \(order)
             """
-        return try db.rows(sql, arguments).map(SQLiteTransaction.session(from:))
+        return try db.rows(sql, arguments).map(SQLTransaction.session(from:))
     }
 
     /// A coach's or member's not-ended sessions that overlap [start, end).
@@ -105,18 +105,18 @@ extension SQLiteTransaction {
         // Sessions last at most a day, so only those starting in the day before
         // `end` can reach into the window: the index bounds the search.
         let earliest = start.secondsSinceEpoch - 1440 * 60
-        let sql = SQLiteTransaction.sessionSelect + """
+        let sql = SQLTransaction.sessionSelect + """
              WHERE s.id IN (
                 SELECT id FROM sessions WHERE coach_id = ?1 AND starts_at > ?3 AND starts_at < ?4
                 UNION SELECT id FROM sessions WHERE member_id = ?2 AND starts_at > ?3 AND starts_at < ?4)
-              AND s.status IN \(SQLiteTransaction.openStatuses)
+              AND s.status IN \(SQLTransaction.openStatuses)
               AND s.starts_at + s.duration_minutes * 60 > ?5
             ORDER BY s.starts_at
             """
         return try db.rows(sql, [
             .integer(coachID), .integer(memberID), .integer(earliest), .integer(end.secondsSinceEpoch),
             .integer(start.secondsSinceEpoch),
-        ]).map(SQLiteTransaction.session(from:))
+        ]).map(SQLTransaction.session(from:))
     }
 
     /// Whether any open session of the coach or the member but `except`
@@ -124,7 +124,7 @@ extension SQLiteTransaction {
     /// common case of a free slot (a series asks 52 times).
     func hasOverlap(coachID: Int64, memberID: Int64, start: Instant, end: Instant, except: Int64?) throws -> Bool {
         let earliest = start.secondsSinceEpoch - 1440 * 60
-        let open = SQLiteTransaction.openStatuses
+        let open = SQLTransaction.openStatuses
         return try db.integer(
             """
             SELECT EXISTS (SELECT 1 FROM sessions WHERE coach_id = ?1 AND status IN \(open) AND starts_at > ?3
@@ -136,14 +136,13 @@ extension SQLiteTransaction {
     }
 
     func insertSession(_ new: NewSession, at now: Instant) throws -> Int64 {
-        try db.run(
+        let id = try db.insert(
             """
             INSERT INTO sessions (coach_id, member_id, starts_at, duration_minutes, created_at, series_id)
             VALUES (?, ?, ?, ?, ?, ?)
             """,
             [.integer(new.coachID), .integer(new.memberID), .integer(new.startsAt.secondsSinceEpoch),
-             .integer(new.durationMinutes), .integer(now.secondsSinceEpoch), SQLiteValue(new.seriesID)])
-        let id = db.lastInsertedRowID
+             .integer(new.durationMinutes), .integer(now.secondsSinceEpoch), SQLValue(new.seriesID)])
         if new.startsSeries {
             try db.run("UPDATE sessions SET series_id = id WHERE id = ?", [.integer(id)])
         }
@@ -164,7 +163,7 @@ extension SQLiteTransaction {
             UPDATE sessions SET status = ?, cancelled_at = ?, cancelled_by = ?, cancel_reason = ?, sequence = sequence + 1
             WHERE id = ?
             """,
-            [.text(status.rawValue), .integer(now.secondsSinceEpoch), .integer(accountID), SQLiteValue(reason), .integer(id)])
+            [.text(status.rawValue), .integer(now.secondsSinceEpoch), .integer(accountID), SQLValue(reason), .integer(id)])
     }
 
     func recordChange(_ change: SessionChange, at now: Instant) throws {
@@ -181,14 +180,13 @@ extension SQLiteTransaction {
     // MARK: Engagements
 
     func startEngagement(memberID: Int64, sessions: Int64, by accountID: Int64, at now: Instant) throws -> Int64 {
-        try db.run(
+        return try db.insert(
             """
             INSERT INTO engagements (member_id, sessions, started_at, started_by, changes_before, ended_before)
             VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(id), 0) FROM session_changes),
                     (SELECT count(*) FROM sessions WHERE member_id = ?1 AND status IN ('held', 'missed')))
             """,
             [.integer(memberID), .integer(sessions), .integer(now.secondsSinceEpoch), .integer(accountID)])
-        return db.lastInsertedRowID
     }
 
     /// A member's attendance and current engagement, in one statement that
@@ -200,8 +198,9 @@ extension SQLiteTransaction {
     static let standingSQL = """
         WITH e AS (SELECT id, sessions, started_at, changes_before, ended_before FROM engagements
                    WHERE member_id = ?1 ORDER BY id DESC LIMIT 1),
-             s AS (SELECT coalesce(sum(status = 'held'), 0) AS held, coalesce(sum(status = 'missed'), 0) AS missed,
-                          coalesce(sum(status IN \(openStatuses)), 0) AS open
+             s AS (SELECT count(*) FILTER (WHERE status = 'held') AS held,
+                          count(*) FILTER (WHERE status = 'missed') AS missed,
+                          count(*) FILTER (WHERE status IN \(openStatuses)) AS open
                    FROM sessions WHERE member_id = ?1)
         SELECT (SELECT id FROM e), (SELECT sessions FROM e),
                coalesce((SELECT started_at FROM e), (SELECT created_at FROM accounts WHERE id = ?1)),
@@ -214,7 +213,7 @@ extension SQLiteTransaction {
         """
 
     func standing(memberID: Int64) throws -> MemberStanding {
-        guard let row = try db.row(SQLiteTransaction.standingSQL, [.integer(memberID)]) else { throw CorruptRow() }
+        guard let row = try db.row(SQLTransaction.standingSQL, [.integer(memberID)]) else { throw CorruptRow() }
         let held = row.integer(3) ?? 0
         let missed = row.integer(4) ?? 0
         let engagement = Engagement(
@@ -232,18 +231,18 @@ extension SQLiteTransaction {
             WHERE id = ?
             """,
             [.text(session.status.rawValue), .text(session.channel.rawValue),
-             SQLiteValue(session.coachJoinedAt?.secondsSinceEpoch), SQLiteValue(session.memberJoinedAt?.secondsSinceEpoch),
-             SQLiteValue(session.endedAt?.secondsSinceEpoch), .integer(session.id)])
+             SQLValue(session.coachJoinedAt?.secondsSinceEpoch), SQLValue(session.memberJoinedAt?.secondsSinceEpoch),
+             SQLValue(session.endedAt?.secondsSinceEpoch), .integer(session.id)])
     }
 
     /// A member's next session that has not ended.
     func nextSession(memberID: Int64) throws -> Session? {
         try db.row(
-            SQLiteTransaction.sessionSelect + """
-                 WHERE s.member_id = ? AND s.status IN \(SQLiteTransaction.openStatuses)
+            SQLTransaction.sessionSelect + """
+                 WHERE s.member_id = ? AND s.status IN \(SQLTransaction.openStatuses)
                 ORDER BY s.starts_at, s.id LIMIT 1
                 """, [.integer(memberID)]
-        ).map(SQLiteTransaction.session(from:))
+        ).map(SQLTransaction.session(from:))
     }
 
     // MARK: Chat and contact attempts
@@ -269,7 +268,7 @@ extension SQLiteTransaction {
     func insertContactAttempt(sessionID: Int64, via: ContactMethod, note: String?, at now: Instant) throws {
         try db.run(
             "INSERT INTO contact_attempts (session_id, via, note, at) VALUES (?, ?, ?, ?)",
-            [.integer(sessionID), .text(via.rawValue), SQLiteValue(note), .integer(now.secondsSinceEpoch)])
+            [.integer(sessionID), .text(via.rawValue), SQLValue(note), .integer(now.secondsSinceEpoch)])
     }
 
     func contactAttempts(sessionID: Int64) throws -> [ContactAttempt] {
