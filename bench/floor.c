@@ -222,8 +222,9 @@ int main(int argc, char **argv) {
                 standing = prepare(
                     "WITH e AS (SELECT id, sessions, started_at, changes_before, ended_before FROM engagements\n"
                     "           WHERE member_id = ?1 ORDER BY id DESC LIMIT 1),\n"
-                    "     s AS (SELECT coalesce(sum(status = 'held'), 0) AS held, coalesce(sum(status = 'missed'), 0) AS missed,\n"
-                    "                  coalesce(sum(status IN ('scheduled', 'in_progress')), 0) AS open\n"
+                    "     s AS (SELECT count(*) FILTER (WHERE status = 'held') AS held,\n"
+                    "                  count(*) FILTER (WHERE status = 'missed') AS missed,\n"
+                    "                  count(*) FILTER (WHERE status IN ('scheduled', 'in_progress')) AS open\n"
                     "           FROM sessions WHERE member_id = ?1)\n"
                     "SELECT (SELECT id FROM e), (SELECT sessions FROM e),\n"
                     "       coalesce((SELECT started_at FROM e), (SELECT created_at FROM accounts WHERE id = ?1)),\n"

@@ -5,6 +5,13 @@
 # instructions with callgrind; writes bench/RESULTS.md. Team mode: serve
 # authorized-keys against sqlite3 running its lookup; as root with sshd, a
 # remote sessions list against `ssh HOST true` on a throwaway sshd (below).
+# PostgreSQL: status, sessions list and a chat write against `psql -c`
+# running the statements mindbeat sends, on a throwaway cluster (as root, with
+# /usr/lib/postgresql/15/bin; otherwise skipped, and RESULTS.md says so) or on
+# the server BENCH_POSTGRES names (a postgresql:// URI of a superuser; the
+# bench makes its databases bench_SIZE there; the statements are read from
+# its log, the file BENCH_POSTGRES_LOG or else pg_current_logfile()).
+# BENCH_PSQL: the psql to time (default /usr/lib/postgresql/15/bin/psql).
 # usage: bench/run.sh MINDBEAT_BINARY FLOOR_BINARY   (make bench builds both first)
 # BENCH_RUNS (default 200) sets hyperfine's runs, BENCH_SIZES (default
 # "1000 1000000") the database sizes, BENCH_DIR the work directory (default: a
@@ -65,7 +72,15 @@ team_cleanup() {
   [ -n "$TEAM_DIR" ] && rm -rf "$TEAM_DIR"
   return 0
 }
-trap team_cleanup EXIT
+pg_cleanup() {
+  if [ -n "$PG_DIR" ]; then
+    "$here/pg-cluster.sh" stop "$PG_DIR" 2>/dev/null || true
+    rm -rf "$PG_DIR"
+  fi
+  return 0
+}
+PG_DIR=""
+trap 'team_cleanup; pg_cleanup' EXIT
 if [ "$(id -u)" != 0 ]; then
   TEAM_SKIP="not run: the throwaway sshd and its accounts need root"
 elif [ ! -x /usr/sbin/sshd ] || ! command -v ssh >/dev/null || ! command -v runuser >/dev/null; then
@@ -124,6 +139,51 @@ CONF
   export TEAM_SERVICE TEAM_FLOOR TEAM_CLIENT TEAM_PORT TEAM_DIR TEAM_BINARY
 fi
 
+# PostgreSQL: a throwaway cluster (as root), or the server BENCH_POSTGRES
+# names; on it, for each size, a database bench_SIZE with the rows of the
+# SQLite database of that size, loaded before anything is timed (so that
+# both engines hold the same rows) and checkpointed, so that no write-back
+# of the load falls on the timings. The SQLite login token works on it: its
+# file is named by the install_id, which the load copies.
+export PG_SKIP="" PG_LOG=""
+pg_server=""
+# The psql the rows time: the program itself, not Debian's /usr/bin/psql,
+# a Perl wrapper (pg_wrapper) that picks a version first: 50 ms a run here
+# against 11 ms for `psql -c 'select 1'` itself.
+PG_PSQL=${BENCH_PSQL:-/usr/lib/postgresql/15/bin/psql}
+[ -x "$PG_PSQL" ] || PG_PSQL=$(command -v psql || echo psql)
+export PG_PSQL
+if [ -n "${BENCH_POSTGRES:-}" ]; then
+  pg_server=$BENCH_POSTGRES PG_LOG=${BENCH_POSTGRES_LOG:-}
+elif [ "$(id -u)" != 0 ]; then
+  PG_SKIP="not run: the throwaway PostgreSQL cluster needs root (or set BENCH_POSTGRES to a server's URI)"
+elif [ ! -x /usr/lib/postgresql/15/bin/initdb ] || ! command -v psql >/dev/null || ! command -v runuser >/dev/null \
+     || ! id postgres >/dev/null 2>&1; then
+  PG_SKIP="not run: needs PostgreSQL 15 in /usr/lib/postgresql/15/bin, its postgres account, psql and runuser (apt-get install -y postgresql-15)"
+else
+  PG_DIR=$(mktemp -d /tmp/mindbeat-bench-pg.XXXXXX)
+  # Unix socket only, in the cluster's own directory; the port names it.
+  pg_port=$(python3 -c 'import socket
+for port in range(55500, 56000):
+    try:
+        socket.socket().bind(("127.0.0.1", port)); print(port); break
+    except OSError:
+        pass')
+  pg_server=$("$here/pg-cluster.sh" start "$PG_DIR" "$pg_port") && PG_LOG=$PG_DIR/log ||
+    { PG_SKIP="not run: the throwaway PostgreSQL cluster did not start"; cat "$PG_DIR/log" >&2 || true; }
+fi
+if [ -z "$PG_SKIP" ]; then
+  for size in ${BENCH_SIZES:-1000 1000000}; do
+    if uri=$("$here/pg-cluster.sh" load "$work/mindbeat" "$work/db-$size" "$pg_server" "bench_$size"); then
+      export "PG_URI_$size=$uri"
+    else
+      PG_SKIP="not run: loading the $size-session database into PostgreSQL failed (see the bench's output)"
+      break
+    fi
+  done
+  sync
+fi
+
 # The measuring and the writing, in Python: the commands are lists, never
 # re-split by a shell.
 status=0
@@ -174,8 +234,9 @@ def report_sql(bounds, start, end):
         return f"CASE WHEN s.starts_at < {bounds[middle]} THEN {period(low, middle)} ELSE {period(middle, high)} END"
     return (f"SELECT t.p, c.id, c.email, c.name, NULL, NULL, NULL, t.scheduled, t.held, t.missed, t.cancelled, t.late "
             f"FROM (SELECT {period(0, len(bounds) - 1)} AS p, s.coach_id AS coach_id, NULL AS member_id, count(*) AS scheduled, "
-            f"sum(s.status = 'held') AS held, sum(s.status = 'missed') AS missed, sum(s.status = 'cancelled') AS cancelled, "
-            f"sum(s.status = 'late_cancelled') AS late FROM sessions s WHERE s.starts_at >= {start} AND s.starts_at < {end} "
+            f"count(*) FILTER (WHERE s.status = 'held') AS held, count(*) FILTER (WHERE s.status = 'missed') AS missed, "
+            f"count(*) FILTER (WHERE s.status = 'cancelled') AS cancelled, "
+            f"count(*) FILTER (WHERE s.status = 'late_cancelled') AS late FROM sessions s WHERE s.starts_at >= {start} AND s.starts_at < {end} "
             f"GROUP BY p, s.coach_id) t JOIN accounts c ON c.id = t.coach_id ORDER BY t.p, c.email")
 
 # MINDBEAT_NOW is 2026-12-01T08:00:00Z and the zone UTC: from 1 July (the 1st
@@ -514,6 +575,119 @@ if not os.environ.get("TEAM_SKIP"):
               f"ssh sessions list {medians[2]:.2f} ms", file=sys.stderr)
 json.dump(rows, open(os.path.join(work, "results.json"), "w"), indent=1)
 
+# PostgreSQL. mindbeat on the database bench_SIZE (the SQLite database's rows,
+# the same login token) against psql running, over the same socket, the
+# statements mindbeat sends for the command: read from the server's log of
+# one run of it (log_statement=all for that connection only, through
+# PGOPTIONS), each parameter inlined as a literal, joined by ';' into as few
+# -c strings as keep mindbeat's transactions (psql_groups).
+pg_cases = [("status", ["status", "990"]), ("sessions-list", ["sessions", "list"]),
+            ("chat-write", ["chat", "990", "benchmark message"])]  # last: it writes
+pg_rows, pg_skip, pg_version = [], os.environ.get("PG_SKIP", ""), ""
+
+def server_log(uri):
+    """The server's whole log: the file PG_LOG names, else read through SQL."""
+    if os.environ.get("PG_LOG"):
+        with open(os.environ["PG_LOG"], errors="replace") as f:
+            return f.read()
+    done = subprocess.run(["psql", "-X", "-A", "-t", "-d", uri, "-c", "SELECT pg_read_file(pg_current_logfile())"],
+                          capture_output=True, text=True)
+    if done.returncode != 0 or not done.stdout.strip():
+        raise RuntimeError("the server's log cannot be read (set BENCH_POSTGRES_LOG to its file)")
+    return done.stdout
+
+def inlined(value):
+    """A parameter as the log shows it ('…' or NULL) as a literal: numbers bare."""
+    if re.fullmatch(r"'-?\d+'", value):
+        return value[1:-1] if not value.startswith("'-") else f"({value[1:-1]})"
+    return value
+
+def statements_sent(command, env):
+    """The statements one run of the command sends, in order, parameters inlined."""
+    uri = env["MINDBEAT_DB"]
+    before = len(server_log(uri))
+    subprocess.run(command, env=dict(env, PGOPTIONS="-c log_statement=all -c log_parameter_max_length=-1"),
+                   stdout=subprocess.DEVNULL, check=True)
+    # Each process's entries apart (the default log_line_prefix, '%m [%p] ',
+    # names it): another connection's lines may come between two of ours.
+    entries = {}  # process: [[LOG or DETAIL, message]]; a message's further lines begin with a tab
+    last = None
+    for line in server_log(uri)[before:].split("\n"):
+        if line.startswith("\t") and last:
+            last[1] += "\n" + line[1:]
+        elif m := re.search(r"\b(LOG|DETAIL|ERROR|STATEMENT|HINT|CONTEXT|WARNING|NOTICE):  (.*)$", line):
+            pid = re.search(r"\[(\d+)\]", line[:m.start()])
+            last = [m.group(1), m.group(2)]
+            entries.setdefault(pid.group(1) if pid else None, []).append(last)
+    statements = []
+    for process in entries.values():
+        for i, (kind, message) in enumerate(process):
+            m = re.match(r"(statement|execute [^:]+): (.*)", message, re.S) if kind == "LOG" else None
+            if not m:
+                continue
+            sql, values = m.group(2), {}
+            if i + 1 < len(process) and process[i + 1][0] == "DETAIL" and process[i + 1][1].startswith("parameters: "):
+                values = dict(re.findall(r"\$(\d+) = (NULL|'(?:[^']|'')*')", process[i + 1][1]))
+            if m.group(1) != "statement":
+                try:
+                    sql = re.sub(r"\$(\d+)", lambda p: inlined(values[p.group(1)]), sql)
+                except KeyError:
+                    raise RuntimeError(f"the server's log lacks a parameter of {sql[:80]}…")
+            statements.append(sql)
+    if not statements:
+        raise RuntimeError(f"the server logged no statements for {shlex.join(command[1:])}")
+    if sum(any(e[0] == "LOG" and re.match(r"(statement|execute [^:]+): ", e[1]) for e in p) for p in entries.values()) > 1:
+        raise RuntimeError("statements of more than one connection in the server's log (is log_statement on?)")
+    return statements
+
+def psql_groups(statements):
+    """The statements joined into as few psql -c strings as keep mindbeat's
+    transactions: one string runs as one implicit transaction until a BEGIN,
+    which would take in the statements before it — so a BEGIN after
+    statements outside any transaction starts the next -c."""
+    groups, inside, loose = [[]], False, False
+    for sql in statements:
+        if re.match(r"(BEGIN|START TRANSACTION)\b", sql, re.I):
+            if loose:
+                groups.append([])
+                loose = False
+            inside = True
+        elif not inside:
+            loose = True
+        groups[-1].append(sql)
+        if re.match(r"(COMMIT|ROLLBACK|END)\b", sql, re.I):
+            inside = False
+    return groups
+
+if not pg_skip:
+    try:
+        for size in sizes:
+            env = dict(environment(size), MINDBEAT_DB=os.environ[f"PG_URI_{size}"])
+            pg_version = pg_version or subprocess.run(["psql", "-X", "-A", "-t", "-d", env["MINDBEAT_DB"], "-c", "SHOW server_version"],
+                                                      capture_output=True, text=True, check=True).stdout.split()[0]
+            for name, args in pg_cases:
+                row = {"name": name, "size": size, "ours": [binary] + args}
+                statements = statements_sent(row["ours"], env)
+                row["statements"] = len(statements)
+                row["strings"] = len(psql_groups(statements))
+                with open(os.path.join(work, f"pg-{name}-{size}.sql"), "w") as f:  # for reading, whole
+                    f.write(";\n".join(statements) + ";\n")
+                row["transactions"] = sum(s.startswith("BEGIN") for s in statements)
+                row["psql"] = [os.environ["PG_PSQL"], "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", env["MINDBEAT_DB"]]
+                for group in psql_groups(statements):
+                    row["psql"] += ["-c", "; ".join(group)]
+                subprocess.run(row["psql"], env=env, stdout=subprocess.DEVNULL, check=True)  # it runs
+                medians, per_round = median_ms([row["ours"], row["psql"]], env, f"pg-{name}-{size}")
+                row["ours_ms"], row["psql_ms"] = medians
+                row["spread"] = spread(per_round[0], per_round[1])
+                row["ours_instructions"] = instructions(row["ours"], env)
+                pg_rows.append(row)
+                print(f"PostgreSQL {name} {size:,}: {row['ours_ms']:.2f} ms, psql {row['psql_ms']:.2f} ms", file=sys.stderr)
+    except (Exception, SystemExit) as error:  # the rest of the bench stands without this section
+        pg_skip = f"not run: {error}"
+        print(f"PostgreSQL: {pg_skip}", file=sys.stderr)
+json.dump(pg_rows, open(os.path.join(work, "pg-results.json"), "w"), indent=1)
+
 # The previous counts, for the 5% rule.
 previous = {}
 previous_floor = {}  # the floor's instructions at the small size, by command
@@ -694,6 +868,53 @@ if len(sizes) > 1:
             fl = (f"{b['floor_instructions'] / a['floor_instructions']:.3f}×" if "floor" in a else "—")
             say(f"| {name} | {a['ours_ms']:.2f} | {b['ours_ms']:.2f} | {b['ours_ms'] / a['ours_ms']:.2f}× "
                 f"| {b['ours_instructions'] / a['ours_instructions']:.3f}× | {fl} |")
+say("\n## PostgreSQL\n")
+if pg_skip or not pg_rows:
+    say(f"`status`, `sessions list` and a chat write with MINDBEAT_DB a postgresql:// URI, against psql running the "
+        f"same statements: {pg_skip or 'not run'}.")
+else:
+    where = (f"a throwaway PostgreSQL {pg_version} cluster the bench starts (`initdb -A trust`, `fsync=off`, a Unix "
+             "socket only; bench/pg-cluster.sh)" if not os.environ.get("BENCH_POSTGRES")
+             else f"the PostgreSQL {pg_version} server BENCH_POSTGRES names")
+    say(f"The same commands with `MINDBEAT_DB` a postgresql:// URI: {where}, one database a size, holding the rows of "
+        "the SQLite database of that size (bench/pg-cluster.sh load: `mindbeat init` makes the schema, psql `\\copy` "
+        "fills every table from sqlite3's CSV, with the install_id, so the same login token works; then `VACUUM "
+        "(ANALYZE, FREEZE)`). Against `psql -X -A -t -v ON_ERROR_STOP=1 -d URI -c SQL` (an error fails the run) over the same socket, where SQL is every statement "
+        "mindbeat sends for the command — the connection's setup, the login, the command's own, in the same "
+        "transactions — as the server logged them for one run of it (`log_statement=all` for that connection only), "
+        f"each parameter inlined as a literal (psql: `{os.environ['PG_PSQL']}`, the program, not Debian's Perl "
+        "wrapper /usr/bin/psql, which adds tens of milliseconds to every run), joined by `;` into as few `-c` strings as keep the transactions (the "
+        "statements before the first BEGIN, which it would otherwise take into its transaction, in one; the "
+        "transactions in the next). hyperfine, in rounds of five like the rows above. Targets: within 1.2× "
+        f"of psql{f'; at {sizes[-1]:,} sessions within 1.1× of {sizes[0]:,}' if len(sizes) > 1 else ''}. The server's work is in another process: "
+        "the instructions are mindbeat's own (the client's), by callgrind.\n")
+    say("| command | sessions | mindbeat (ms) | psql (ms) | ratio | middle half of the rounds | statements "
+        "(transactions) | mindbeat instructions |")
+    say("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in pg_rows:
+        say(f"| {r['name']} | {r['size']:,} | {r['ours_ms']:.2f} | {r['psql_ms']:.2f} | {r['ours_ms'] / r['psql_ms']:.2f}× "
+            f"| {r['spread']}× | {r['statements']} ({r['transactions']}) | {r['ours_instructions']:,} |")
+    missed = [f"{r['name']} at {r['size']:,} ({r['ours_ms'] / r['psql_ms']:.2f}×)" for r in pg_rows
+              if r["ours_ms"] > r["psql_ms"] * 1.2]
+    say("\nWithin 1.2× of psql: " + ("every command at every size." if not missed else "not " + ", ".join(missed) + "."))
+    pg_by = {(r["name"], r["size"]): r for r in pg_rows}
+    if len(sizes) > 1:
+        small_pg, large_pg = sizes[0], sizes[-1]
+        say(f"\n{large_pg:,} against {small_pg:,} sessions (target: within 1.1×; the time ratio moves with the "
+            "machine's load, the instructions do not):\n")
+        say(f"| command | {small_pg:,} (ms) | {large_pg:,} (ms) | time | psql's time | instructions |")
+        say("|---|---:|---:|---:|---:|---:|")
+        for name, _ in pg_cases:
+            a, b = pg_by.get((name, small_pg)), pg_by.get((name, large_pg))
+            if a and b:
+                say(f"| {name} | {a['ours_ms']:.2f} | {b['ours_ms']:.2f} | {b['ours_ms'] / a['ours_ms']:.2f}× "
+                    f"| {b['psql_ms'] / a['psql_ms']:.2f}× | {b['ours_instructions'] / a['ours_instructions']:.3f}× |")
+    say("\nThe commands (`$URI`: the database's URI; the SQL as sent, shortened here):\n")
+    for r in pg_rows:
+        if r["size"] == sizes[0]:
+            strings = " ".join(f"-c \"{c[:120].replace(chr(10), ' ')}…\"" for c in r["psql"][r["psql"].index("-c") + 1::2])
+            say(f"- {r['name']}: `MINDBEAT_DB=$URI {shlex.join([shown(built_binary)] + r['ours'][1:])}` against "
+                f"`psql -X -A -t -v ON_ERROR_STOP=1 -d $URI {strings}`")
 say("\n## Instructions\n")
 say("mindbeat's instructions per command, counted by `valgrind --tool=callgrind`. valgrind presents the same "
     "CPU to every run, so these repeat on any x86-64 machine with the same toolchain and libraries, to within "
