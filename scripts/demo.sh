@@ -6,7 +6,8 @@ set -u
 bin=$(cd "$(dirname "${1:-.build/release/mindbeat}")" && pwd)/$(basename "${1:-.build/release/mindbeat}")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export MINDBEAT_DB="$work/mindbeat.db" XDG_STATE_HOME="$work/state" HOME="$work" TZ=UTC NO_COLOR=1
+# DEMO_DB: play it on another database instead, such as an empty PostgreSQL one.
+export MINDBEAT_DB="${DEMO_DB:-$work/mindbeat.db}" XDG_STATE_HOME="$work/state" HOME="$work" TZ=UTC NO_COLOR=1
 unset MINDBEAT_TOKEN
 
 # A command as it would be typed: arguments with spaces in double quotes.
