@@ -56,3 +56,29 @@ struct PostgresDialectTests {
         #expect(copied == postgresTables)
     }
 }
+
+/// The PostgreSQL schema's migrations, on the test server.
+@Suite("PostgreSQL migrations", .enabled(if: TestBackend.isPostgres, "needs MINDBEAT_TEST_BACKEND=postgresql"))
+struct PostgresMigrationTests {
+    @Test func anOlderSchemaIsMigratedOnceAndANewerOneRefused() throws {
+        let f = try Fixture()
+        guard let store = f.mindbeat.store as? PostgresStore else { throw MindbeatError.internal("not a PostgreSQL store") }
+        let connection = store.connection
+        let next = "CREATE TABLE mindbeat.migration_marker (n bigint); INSERT INTO mindbeat.migration_marker VALUES (1)"
+        let migrations = PostgresSchema.migrations + [next]
+        try PostgresStore.migrate(connection, to: migrations, location: f.path)
+        // A second opener finds it done: the step ran once.
+        try PostgresStore.migrate(connection, to: migrations, location: f.path)
+        #expect(try connection.integer("SELECT count(*) FROM mindbeat.migration_marker") == 1)
+        #expect(try connection.row("SELECT value FROM settings WHERE key = 'schema_version'")?.text(0) == String(migrations.count))
+        // This mindbeat knows fewer migrations than the schema has run.
+        #expect(throws: MindbeatError.database(.newer(version: Int64(migrations.count)), location: f.path)) {
+            try PostgresStore.migrate(connection, to: PostgresSchema.migrations, location: f.path)
+        }
+        // A step that fails changes nothing, the version included.
+        let failing = migrations + ["CREATE TABLE mindbeat.half (n bigint); SELECT 1 / 0"]
+        #expect(throws: PGError.self) { try PostgresStore.migrate(connection, to: failing, location: f.path) }
+        #expect(try connection.integer("SELECT count(*) FROM information_schema.tables WHERE table_name = 'half'") == 0)
+        #expect(try connection.row("SELECT value FROM settings WHERE key = 'schema_version'")?.text(0) == String(migrations.count))
+    }
+}

@@ -180,9 +180,7 @@ final class PostgresStore: Store {
             }
             if version > PostgresSchema.currentVersion { throw MindbeatError.database(.newer(version: version), location: location) }
             if version < PostgresSchema.currentVersion {
-                // There is one version yet: a later mindbeat migrates here, in
-                // one transaction under an advisory lock.
-                throw MindbeatError.database(.corrupt, location: location)
+                try migrate(connection, to: PostgresSchema.migrations, location: location)
             }
             return (installID, version, offset)
         } catch let error as MindbeatError {
@@ -191,6 +189,30 @@ final class PostgresStore: Store {
             throw .database(.io("permission denied on the schema mindbeat: \(error.message)"), location: location)
         } catch {
             throw classify(error, location: location)
+        }
+    }
+
+    /// Runs the migrations the schema lacks (`migrations[version...]`), in one
+    /// transaction that holds an advisory lock and reads the version again
+    /// under it: of several processes opening an older schema at once, one
+    /// migrates and the others find it done. A schema newer than
+    /// `migrations` is refused.
+    static func migrate(_ connection: PGConnection, to migrations: [String], location: String) throws {
+        try connection.execute("BEGIN")
+        do {
+            try connection.execute("SELECT pg_advisory_xact_lock(hashtext('mindbeat schema'))")
+            guard let text = try connection.row("SELECT value FROM mindbeat.settings WHERE key = 'schema_version'", [])?.text(0),
+                  let version = Int64(text), version >= 1
+            else { throw MindbeatError.database(.corrupt, location: location) }
+            if version > Int64(migrations.count) { throw MindbeatError.database(.newer(version: version), location: location) }
+            for migration in migrations.dropFirst(Int(version)) { try connection.execute(migration) }
+            try connection.run("UPDATE mindbeat.settings SET value = ? WHERE key = 'schema_version'", [.text(String(migrations.count))])
+            try connection.execute("COMMIT")
+        } catch {
+            if connection.pq.transactionStatus(connection.handle) != LibPQ.transactionIdle {
+                _ = try? connection.execute("ROLLBACK")
+            }
+            throw error
         }
     }
 
