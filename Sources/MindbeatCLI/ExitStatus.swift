@@ -126,6 +126,7 @@ extension ExitStatus {
         case .writableByOthers, .notOwner: return .permission
         case .io: return .ioError
         case .busy, .unreachable: return .temporaryFailure
+        case .invalidURI: return .usage
         }
     }
 }

@@ -322,6 +322,8 @@ enum Phrases {
             return message
         case .busy:
             return "the database is busy (another mindbeat is writing to it); try again"
+        case .invalidURI(let reason):
+            return "\(location) is not a valid PostgreSQL URI: \(reason)"
         case .unreachable(let reason):
             return "cannot reach the database \(location): \(reason); try again"
         case .notAFile:

@@ -123,6 +123,13 @@ struct PostgresTests {
 
     @Test func aForeignSchemaIs65AndAnEmptyDatabase66() throws {
         let box = try Sandbox()
+        // A URI libpq cannot read is a usage error, before any connection.
+        for uri in ["postgresql://%zz@/x", "postgresql://[::1/x"] {
+            expectFailure(try box.run(["--db", uri, "sessions", "list"]), 64, "not a valid PostgreSQL URI")
+        }
+        let withPassword = try box.run(["--db", "postgresql://ann:hunter2@[::1/x", "sessions", "list"])
+        expectFailure(withPassword, 64, "postgresql://ann@[::1/x")
+        #expect(!withPassword.stderr.contains("hunter2"))
         expectFailure(try box.run("sessions", "list"), 66, "mindbeat init")
         _ = try box.sql("CREATE SCHEMA mindbeat; CREATE TABLE mindbeat.orders (id int)")
         let foreign = try box.run("sessions", "list")

@@ -106,6 +106,8 @@ public enum DatabaseProblem: Equatable, Sendable {
     /// The database server cannot be reached, or went away; why, in the
     /// client library's words, never with a password (75).
     case unreachable(String)
+    /// A PostgreSQL URI libpq cannot parse, and why (64).
+    case invalidURI(String)
 }
 
 /// Something a command does, as refusals and permissions name it.

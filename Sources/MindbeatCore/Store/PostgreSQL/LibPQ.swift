@@ -44,6 +44,8 @@ struct LibPQ: @unchecked Sendable {
         Conn?, (@convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> Void)?, UnsafeMutableRawPointer?
     ) -> UnsafeMutableRawPointer?
     let transactionStatus: @convention(c) (Conn?) -> Int32
+    let conninfoParse: @convention(c) (UnsafePointer<CChar>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> UnsafeMutableRawPointer?
+    let conninfoFree: @convention(c) (UnsafeMutableRawPointer?) -> Void
 
     // From libpq-fe.h.
     static let connectionOK: Int32 = 0
@@ -92,7 +94,9 @@ struct LibPQ: @unchecked Sendable {
             freemem: try symbol("PQfreemem", as: type(of: placeholder.freemem)),
             backendPID: try symbol("PQbackendPID", as: type(of: placeholder.backendPID)),
             setNoticeProcessor: try symbol("PQsetNoticeProcessor", as: type(of: placeholder.setNoticeProcessor)),
-            transactionStatus: try symbol("PQtransactionStatus", as: type(of: placeholder.transactionStatus)))
+            transactionStatus: try symbol("PQtransactionStatus", as: type(of: placeholder.transactionStatus)),
+            conninfoParse: try symbol("PQconninfoParse", as: type(of: placeholder.conninfoParse)),
+            conninfoFree: try symbol("PQconninfoFree", as: type(of: placeholder.conninfoFree)))
         loaded = library
         return library
     }
@@ -104,5 +108,6 @@ struct LibPQ: @unchecked Sendable {
         resultErrorField: { _, _ in nil }, ntuples: { _ in 0 }, nfields: { _ in 0 }, ftype: { _, _ in 0 },
         getvalue: { _, _, _ in nil }, getlength: { _, _, _ in 0 }, getisnull: { _, _, _ in 0 }, cmdTuples: { _ in nil },
         clear: { _ in }, socket: { _ in -1 }, consumeInput: { _ in 0 }, notifies: { _ in nil }, freemem: { _ in },
-        backendPID: { _ in 0 }, setNoticeProcessor: { _, _, _ in nil }, transactionStatus: { _ in 0 })
+        backendPID: { _ in 0 }, setNoticeProcessor: { _, _, _ in nil }, transactionStatus: { _ in 0 },
+        conninfoParse: { _, _ in nil }, conninfoFree: { _ in })
 }

@@ -59,6 +59,15 @@ final class PGConnection: SQLConnection {
         let pq = try LibPQ.load()
         self.pq = pq
         self.location = location
+        // A URI libpq cannot read is a usage error, not a server to retry.
+        var parseError: UnsafeMutablePointer<CChar>?
+        guard let parsed = pq.conninfoParse(uri, &parseError) else {
+            // libpq quotes the URI it could not read: shown without its password.
+            let reason = PGConnection.firstLine(parseError).replacing(uri, with: location)
+            if let parseError { pq.freemem(parseError) }
+            throw .database(.invalidURI(reason), location: location)
+        }
+        pq.conninfoFree(parsed)
         var keywords = ["fallback_application_name"]
         var values = ["mindbeat"]
         // A server that does not answer is given up on, as psql would not:
